@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Members;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Persistence;
+
+namespace ScimProvisioning.Api.Admin;
+
+/// <summary>Cloudflare's account members API (<c>/client/v4/accounts/{id}/members</c>) and the effective-permissions extension.</summary>
+public static class MemberEndpoints
+{
+    public static RouteGroupBuilder MapAdminMembers(this RouteGroupBuilder accounts)
+    {
+        var members = accounts.MapGroup("/members").WithTags("Account members");
+        members.MapGet("", ListMembers).RequireAuthorization(Policies.AccountRead)
+            .WithName("ListAccountMembers").WithSummary("List account members (Cloudflare envelope, page/per_page)");
+        members.MapGet("/{member_id}", GetMember).RequireAuthorization(Policies.AccountRead)
+            .WithName("GetAccountMember").WithSummary("Get one account member");
+        members.MapGet("/{member_id}/effective_permissions", GetEffectivePermissions).RequireAuthorization(Policies.AccountRead)
+            .WithName("GetEffectivePermissions")
+            .WithSummary("Extension (not in Cloudflare's API): every role the member holds, its scope and every source granting it");
+        return members;
+    }
+
+    public sealed record MemberQuery(
+        [property: FromQuery(Name = "page")] int? Page,
+        [property: FromQuery(Name = "per_page")] int? PerPage,
+        [property: FromQuery(Name = "status")] string? Status);
+
+    private static async Task<IResult> ListMembers(string account_id, [AsParameters] MemberQuery query, ScimDbContext db, CancellationToken cancellationToken)
+    {
+        var page = Math.Max(1, query.Page ?? 1);
+        var perPage = Math.Clamp(query.PerPage ?? 20, 5, 50);
+        var members = db.Members.AsNoTracking().Where(m => m.AccountId == account_id);
+        if (!string.IsNullOrEmpty(query.Status))
+        {
+            members = members.Where(m => m.Status == query.Status);
+        }
+
+        var total = await members.CountAsync(cancellationToken);
+        var items = await members.OrderBy(m => m.Created).ThenBy(m => m.Id)
+            .Skip((page - 1) * perPage).Take(perPage)
+            .Include(m => m.User)
+            .ToListAsync(cancellationToken);
+        var policies = await PoliciesOf(db, account_id, items.Select(m => m.Id).ToList(), cancellationToken);
+        var result = items.Select(m => MemberView.From(m, policies[m.Id])).ToList();
+        return CloudflareResults.Ok(result, new ResultInfo(page, perPage, result.Count, total, (total + perPage - 1) / perPage));
+    }
+
+    private static async Task<IResult> GetMember(string account_id, string member_id, ScimDbContext db, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().Include(m => m.User)
+            .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
+        if (member is null)
+        {
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+        }
+
+        var policies = await PoliciesOf(db, account_id, [member.Id], cancellationToken);
+        return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
+    }
+
+    private static async Task<IResult> GetEffectivePermissions(string account_id, string member_id, EffectivePermissions permissions, CancellationToken cancellationToken)
+    {
+        var roles = await permissions.ForMemberAsync(account_id, member_id, cancellationToken);
+        if (roles is null)
+        {
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+        }
+
+        return CloudflareResults.Ok(new
+        {
+            member_id,
+            roles = roles.Select(r => new
+            {
+                id = r.Role.Id,
+                name = r.Role.Name,
+                scope = ScopeView.From(r.Scope),
+                resource_group_id = r.Scope.Id.Length == 0 ? null : r.Scope.Id,
+                sources = r.Sources.Select(s => new { type = s.Type, id = s.Id, name = s.Name }),
+            }),
+        });
+    }
+
+    private static async Task<ILookup<string, Policy>> PoliciesOf(ScimDbContext db, string accountId, List<string> memberIds, CancellationToken cancellationToken) =>
+        (await db.Policies.AsNoTracking().Include(p => p.ResourceGroup)
+            .Where(p => p.AccountId == accountId && p.MemberId != null && memberIds.Contains(p.MemberId))
+            .ToListAsync(cancellationToken)).ToLookup(p => p.MemberId!);
+
+    private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "…";
+}
+
+/// <summary>Cloudflare's member object.</summary>
+internal static class MemberView
+{
+    public static object From(Member member, IEnumerable<Policy> policies)
+    {
+        var list = policies.ToList();
+        return new
+        {
+            id = member.Id,
+            email = member.User.UserName,
+            status = member.Status,
+            user = new
+            {
+                id = member.User.Id,
+                email = member.User.UserName,
+                first_name = member.User.GivenName,
+                last_name = member.User.FamilyName,
+                two_factor_authentication_enabled = false,
+            },
+            roles = list.Where(p => p.Access == PolicyAccess.Allow)
+                .SelectMany(p => p.PermissionGroupIds).Distinct(StringComparer.Ordinal)
+                .Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
+                .Select(r => new { id = r.Id, name = r.Name, description = r.Description, permissions = new { } }),
+            policies = list.Select(p => new
+            {
+                id = p.Id,
+                access = p.Access.ToString().ToLowerInvariant(),
+                permission_groups = p.PermissionGroupIds.Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
+                    .Select(r => new { id = r.Id, name = r.Name, meta = new { label = r.Label, scopes = ScopeView.ScopeName(r.Scope) } }),
+                resource_groups = new[] { new { id = p.ResourceGroup.Id, name = p.ResourceGroup.Name, scope = ScopeView.From(p.ResourceGroup) } },
+            }),
+        };
+    }
+}
+
+internal static class ScopeView
+{
+    public static object From(ResourceGroup group) => new { key = group.ScopeKey, objects = group.ScopeObjects.Select(o => new { key = o }) };
+
+    public static string ScopeName(ScopeKind kind) => kind switch
+    {
+        ScopeKind.Account => "com.cloudflare.api.account",
+        ScopeKind.Domain => "com.cloudflare.api.account.zone",
+        _ => "com.cloudflare.api.account.resource",
+    };
+}

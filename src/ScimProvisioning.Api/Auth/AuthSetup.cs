@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Tokens;
+
+namespace ScimProvisioning.Api.Auth;
+
+/// <summary>The authorization policies endpoints ask for. Each also requires the path's account to be the token's.</summary>
+public static class Policies
+{
+    /// <summary>SCIM reads: SCIM Provisioning, or Account Settings Read/Write (Cloudflare's accepted token groups).</summary>
+    public const string ScimRead = nameof(ScimRead);
+
+    /// <summary>SCIM writes: SCIM Provisioning or Account Settings Write.</summary>
+    public const string ScimWrite = nameof(ScimWrite);
+
+    /// <summary>Admin reads of members and permissions (Cloudflare accepts the SCIM token here too).</summary>
+    public const string AccountRead = nameof(AccountRead);
+
+    /// <summary>Admin writes of members (the documented Super Administrator recovery uses the SCIM token).</summary>
+    public const string AccountWrite = nameof(AccountWrite);
+
+    /// <summary>Admin-only operations: tokens and audit logs; a SCIM-only token is refused.</summary>
+    public const string AccountAdmin = nameof(AccountAdmin);
+}
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddScimAuth(this IServiceCollection services)
+    {
+        services.AddSingleton<SigningKeyProvider>();
+        services.AddScoped<TokenService>();
+        services.AddSingleton<TokenRevocationCheck>();
+        services.AddSingleton<IAuthorizationHandler, AccountAccessHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ErrorWritingAuthorizationResultHandler>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeyProvider, IOptions<AuthOptions>>((jwt, keys, auth) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.IncludeErrorDetails = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = JwtRegisteredClaimNames.Jti,
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        var check = context.HttpContext.RequestServices.GetRequiredService<TokenRevocationCheck>();
+                        if (!await check.IsUsableAsync(context.Principal!, context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The token has been revoked or has expired.");
+                        }
+                    },
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                            ? "Bearer"
+                            : "Bearer error=\"invalid_token\"";
+                        var detail = context.AuthenticateFailure is null
+                            ? "Authentication required: send 'Authorization: Bearer <token>'."
+                            : "The bearer token is invalid, expired or revoked.";
+                        await ErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, null, detail, cloudflareCode: 10000);
+                    },
+                };
+            });
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.ScimRead, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite)))
+            .AddPolicy(Policies.ScimWrite, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite)))
+            .AddPolicy(Policies.AccountRead, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite)))
+            .AddPolicy(Policies.AccountWrite, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite)))
+            .AddPolicy(Policies.AccountAdmin, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite)));
+        return services;
+    }
+
+    public static string? AccountId(this ClaimsPrincipal principal) => principal.FindFirstValue(TokenService.AccountClaim);
+
+    public static string? TokenId(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.Jti);
+}
+
+/// <summary>The token's account must be the one in the path, and the token must carry one of the accepted permissions.</summary>
+public sealed record AccountAccessRequirement(params string[] AcceptedPermissions) : IAuthorizationRequirement;
+
+internal sealed class AccountAccessHandler : AuthorizationHandler<AccountAccessRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountAccessRequirement requirement)
+    {
+        if (context.Resource is HttpContext http &&
+            context.User.Identity?.IsAuthenticated == true &&
+            http.GetRouteValue("account_id") is string accountId &&
+            string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal) &&
+            context.User.FindAll(TokenService.PermissionClaim).Any(c => requirement.AcceptedPermissions.Contains(c.Value, StringComparer.Ordinal)))
+        {
+            context.Succeed(requirement);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Writes 403 in the error format of the API that was called; a 403 never says whether the account exists.</summary>
+internal sealed class ErrorWritingAuthorizationResultHandler : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Forbidden)
+        {
+            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, null,
+                "The token is not allowed to perform this operation on this account.", cloudflareCode: 10000);
+            return;
+        }
+
+        await _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+}
+
+/// <summary>
+/// Revocation and expiry are checked against the token's database record, cached for a couple of seconds per
+/// instance so a revocation reaches every instance within <c>Auth:RevocationCacheSeconds</c>.
+/// </summary>
+public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<AuthOptions> options, TimeProvider clock)
+{
+    public async Task<bool> IsUsableAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    {
+        var tokenId = principal.TokenId();
+        var accountId = principal.AccountId();
+        if (tokenId is null || accountId is null)
+        {
+            return false;
+        }
+
+        var record = await cache.GetOrCreateAsync($"token:{tokenId}", async entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(Math.Max(0, options.Value.RevocationCacheSeconds));
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+            return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
+                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.ApiTokens), t => t.Id == tokenId, cancellationToken);
+        });
+        return record is not null && record.AccountId == accountId && record.IsUsableAt(clock.GetUtcNow().UtcDateTime);
+    }
+}

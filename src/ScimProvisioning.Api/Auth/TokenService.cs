@@ -1,0 +1,73 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Tokens;
+
+namespace ScimProvisioning.Api.Auth;
+
+public sealed record IssuedToken(ApiToken Record, string Value);
+
+/// <summary>Issues account tokens: a database record (id = jti) and the signed JWT, whose value is shown once.</summary>
+public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOptions<AuthOptions> options, AuditLog audit, TimeProvider clock)
+{
+    public const string AccountClaim = "account_id";
+    public const string PermissionClaim = "perm";
+
+    public async Task<IssuedToken> CreateAsync(Actor actor, string accountId, string name, IReadOnlyList<string> permissions, DateTime? expiresOn, CancellationToken cancellationToken)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, cancellationToken))
+        {
+            throw DomainException.NotFound($"Account '{accountId}' does not exist.");
+        }
+
+        var unknown = permissions.Except(TokenPermissions.All, StringComparer.Ordinal).ToList();
+        if (permissions.Count == 0 || unknown.Count > 0)
+        {
+            throw new DomainException(DomainErrorKind.Invalid, $"Token permissions must be among: {string.Join(", ", TokenPermissions.All)}.", "permissions");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (expiresOn is not null && expiresOn <= now)
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "expires_on must be in the future.", "expires_on");
+        }
+
+        var record = new ApiToken
+        {
+            Id = Identifiers.NewTag(),
+            AccountId = accountId,
+            Name = name,
+            Permissions = [.. permissions],
+            Created = now,
+            ExpiresOn = expiresOn,
+        };
+        db.ApiTokens.Add(record);
+        audit.Record(accountId, actor, AuditActions.CreateToken, "token", record.Id, AuditActions.Success, new { name, permissions, expiresOn });
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedToken(record, Sign(record));
+    }
+
+    public string Sign(ApiToken record)
+    {
+        var claims = new List<Claim> { new(JwtRegisteredClaimNames.Jti, record.Id), new(AccountClaim, record.AccountId) };
+        claims.AddRange(record.Permissions.Select(p => new Claim(PermissionClaim, p)));
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = options.Value.Issuer,
+            Audience = options.Value.Audience,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = record.Created,
+            NotBefore = record.Created.AddSeconds(-5),
+            // Non-expiring tokens (IdP connectors use long-lived secrets) get a far expiry; revocation is the control.
+            Expires = record.ExpiresOn ?? record.Created.AddYears(10),
+            SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+    }
+}

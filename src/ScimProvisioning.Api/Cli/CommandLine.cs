@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Accounts;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Tokens;
+
+namespace ScimProvisioning.Api.Cli;
+
+/// <summary>
+/// Verbs of the server program: <c>bootstrap --json</c>, <c>tokens create</c>, <c>migrate</c>. Results go to stdout;
+/// logs go to stderr, so <c>bootstrap --json</c> prints nothing but its JSON.
+/// </summary>
+public static class CommandLine
+{
+    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate"];
+
+    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Only <c>--Section:Key=value</c> style arguments reach ASP.NET configuration; verb options do not.</summary>
+    public static string[] ConfigurationArguments(string[] args) =>
+        IsVerb(args) ? args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal)).ToArray() : args;
+
+    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    {
+        try
+        {
+            return args[0].ToLowerInvariant() switch
+            {
+                "migrate" => await MigrateAsync(services),
+                "bootstrap" => await BootstrapAsync(services, args),
+                "tokens" when args.Length > 1 && args[1] == "create" => await CreateTokenAsync(services, args),
+                _ => Usage(),
+            };
+        }
+        catch (DomainException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> MigrateAsync(IServiceProvider services)
+    {
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
+        await Console.Error.WriteLineAsync("Database is up to date.");
+        return 0;
+    }
+
+    private static async Task<int> BootstrapAsync(IServiceProvider services, string[] args)
+    {
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
+        var email = scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value.SuperAdministratorEmail;
+        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>().EnsureDefaultAccountAsync(email, CancellationToken.None);
+        var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
+        var scim = await tokens.CreateAsync(Actor.System, account.Id, "Bootstrap SCIM token", TokenPermissions.ForShorthand("scim")!, null, CancellationToken.None);
+        var admin = await tokens.CreateAsync(Actor.System, account.Id, "Bootstrap admin token", TokenPermissions.ForShorthand("admin")!, null, CancellationToken.None);
+        if (args.Contains("--json", StringComparer.Ordinal))
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { accountId = account.Id, scimToken = scim.Value, adminToken = admin.Value }));
+        }
+        else
+        {
+            Console.Out.WriteLine($"Account:      {account.Id}");
+            Console.Out.WriteLine($"SCIM token:   {scim.Value}");
+            Console.Out.WriteLine($"Admin token:  {admin.Value}");
+        }
+
+        return 0;
+    }
+
+    private static async Task<int> CreateTokenAsync(IServiceProvider services, string[] args)
+    {
+        var account = Option(args, "--account");
+        var permission = Option(args, "--permission");
+        var expires = Option(args, "--expires");
+        var name = Option(args, "--name");
+        var permissions = permission is null ? null : TokenPermissions.ForShorthand(permission);
+        if (account is null || permissions is null)
+        {
+            return Usage();
+        }
+
+        DateTime? expiresOn = null;
+        if (expires is not null)
+        {
+            if (TimeSpanParser.TryParse(expires, out var lifetime))
+            {
+                expiresOn = DateTime.UtcNow.Add(lifetime);
+            }
+            else if (DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment))
+            {
+                expiresOn = moment.UtcDateTime;
+            }
+            else
+            {
+                await Console.Error.WriteLineAsync("error: --expires takes a duration (30d, 12h, 90m) or an ISO 8601 date.");
+                return 2;
+            }
+        }
+
+        using var scope = services.CreateScope();
+        var token = await scope.ServiceProvider.GetRequiredService<TokenService>()
+            .CreateAsync(Actor.System, account, name ?? $"CLI {permission} token", permissions, expiresOn, CancellationToken.None);
+        Console.Out.WriteLine(token.Value);
+        return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("""
+            usage:
+              ScimProvisioning.Api                          run the server
+              ScimProvisioning.Api migrate                  apply database migrations
+              ScimProvisioning.Api bootstrap [--json]       create schema and default account; print account id and fresh tokens
+              ScimProvisioning.Api tokens create --account ID --permission scim|admin [--expires 30d|2027-01-01] [--name NAME]
+            """);
+        return 2;
+    }
+}
+
+internal static class TimeSpanParser
+{
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = default;
+        if (text.Length < 2 || !int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+        {
+            return false;
+        }
+
+        value = text[^1] switch
+        {
+            'd' => TimeSpan.FromDays(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            _ => TimeSpan.Zero,
+        };
+        return value > TimeSpan.Zero;
+    }
+}

@@ -1,0 +1,72 @@
+namespace ScimProvisioning.Api.Configuration;
+
+public enum ScimProfile { Cloudflare, Standard }
+
+/// <summary><c>Scim:*</c> — which dialect the SCIM endpoints speak and their limits.</summary>
+public sealed class ScimOptions
+{
+    public const string Section = "Scim";
+
+    /// <summary><c>Cloudflare</c> (default): what Cloudflare's API accepts. <c>Standard</c>: RFC 7643/7644.</summary>
+    public ScimProfile Profile { get; set; } = ScimProfile.Cloudflare;
+
+    /// <summary>Page size when a list request has no <c>count</c>.</summary>
+    public int DefaultPageSize { get; set; } = 100;
+
+    /// <summary>Largest page in the Standard profile (the Cloudflare profile is fixed at 100).</summary>
+    public int MaxPageSize { get; set; } = 1000;
+
+    public int MaxPatchOperations { get; set; } = 1000;
+    public int MaxFilterLength { get; set; } = 4096;
+    public int MaxFilterDepth { get; set; } = 32;
+
+    /// <summary>Largest request body accepted, in bytes (413 above).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1_048_576;
+
+    public int EffectiveMaxPageSize => Profile == ScimProfile.Cloudflare ? 100 : MaxPageSize;
+}
+
+/// <summary><c>Database:*</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary><c>Sqlite</c> (default). <c>Postgres</c> is planned.</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Apply EF Core migrations when the server starts.</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}
+
+/// <summary><c>Auth:*</c> — how bearer tokens are signed and checked.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>HMAC-SHA256 key (at least 32 bytes; base64 or plain text). When empty a key is generated once and kept in the database.</summary>
+    public string? SigningKey { get; set; }
+    public string Issuer { get; set; } = "scim-provisioning";
+    public string Audience { get; set; } = "scim-provisioning";
+
+    /// <summary>How long a token's revocation state may be cached per instance.</summary>
+    public int RevocationCacheSeconds { get; set; } = 2;
+}
+
+/// <summary><c>RateLimit:*</c> — Cloudflare's 1,200 requests per 5 minutes per token.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimit";
+    public bool Enabled { get; set; } = true;
+    public int PermitLimit { get; set; } = 1200;
+    public int WindowSeconds { get; set; } = 300;
+}
+
+/// <summary><c>Bootstrap:*</c> — the default account created on an empty database.</summary>
+public sealed class BootstrapOptions
+{
+    public const string Section = "Bootstrap";
+    public string SuperAdministratorEmail { get; set; } = "admin@example.com";
+
+    /// <summary>Print the SCIM base URL and fresh tokens when the server starts.</summary>
+    public bool PrintTokensOnStartup { get; set; } = true;
+}

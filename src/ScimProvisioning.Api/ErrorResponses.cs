@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScimProvisioning.Api.Admin;
+using ScimProvisioning.Scim.Errors;
+
+namespace ScimProvisioning.Api;
+
+/// <summary>
+/// The one place an error becomes a response: the SCIM error body under <c>/scim/v2</c>, the Cloudflare v4 envelope
+/// elsewhere. Never a stack trace.
+/// </summary>
+public static class ErrorResponses
+{
+    public const string ScimMediaType = "application/scim+json";
+
+    public static bool IsScimRequest(HttpContext context) =>
+        context.Request.Path.Value?.Contains("/scim/v2", StringComparison.OrdinalIgnoreCase) == true;
+
+    public static Task WriteAsync(HttpContext context, int status, string? scimType, string detail, int cloudflareCode)
+    {
+        if (context.Response.HasStarted)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = status;
+        if (IsScimRequest(context))
+        {
+            context.Response.ContentType = ScimMediaType;
+            return context.Response.WriteAsync(ScimErrorBody.Create(status, scimType, detail).ToJsonString(), context.RequestAborted);
+        }
+
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(CloudflareEnvelope.Failure(cloudflareCode, detail), CloudflareEnvelope.JsonOptions), context.RequestAborted);
+    }
+
+    public static IResult Scim(int status, string? scimType, string detail) =>
+        new ScimJsonResult(ScimErrorBody.Create(status, scimType, detail), status);
+}
+
+/// <summary>A SCIM JSON document written with <c>Content-Type: application/scim+json</c>.</summary>
+public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Status200OK, string? location = null) : IResult
+{
+    public JsonNode Body => body;
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = status;
+        httpContext.Response.ContentType = ErrorResponses.ScimMediaType;
+        if (location is not null)
+        {
+            httpContext.Response.Headers.Location = location;
+        }
+
+        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());
+        body.WriteTo(writer);
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Serilog;
+using ScimProvisioning.Api;
+using ScimProvisioning.Api.Admin;
+using ScimProvisioning.Api.Cli;
+using ScimProvisioning.Api.Scim;
+
+var commandLineMode = CommandLine.IsVerb(args);
+var builder = WebApplication.CreateBuilder(CommandLine.ConfigurationArguments(args));
+builder.AddScimServer(commandLineMode);
+var app = builder.Build();
+
+if (commandLineMode)
+{
+    return await CommandLine.RunAsync(app.Services, args);
+}
+
+app.UseExceptionHandler();
+app.UseSerilogRequestLogging();
+app.Use(async (context, next) =>
+{
+    // An API: nothing is sniffed, and authenticated answers are never cached.
+    context.Response.Headers.XContentTypeOptions = "nosniff";
+    context.Response.Headers.CacheControl = "no-store";
+    await next();
+});
+app.UseSwagger();
+app.UseSwaggerUI();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
+
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapScim();
+app.MapGroup("/client/v4/accounts/{account_id}").MapAdminMembers();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,86 @@
+using System.Text.Json.Nodes;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Scim;
+using ScimProvisioning.Scim.Errors;
+using ScimProvisioning.Scim.Schemas;
+
+namespace ScimProvisioning.Api.Scim.Discovery;
+
+/// <summary>
+/// /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4). They describe exactly what the running profile
+/// does — authentik parses the config strictly and silently degrades to PUT-only sync when it cannot.
+/// </summary>
+public static class DiscoveryEndpoints
+{
+    /// <summary>The resource types this server serves.</summary>
+    public static IReadOnlyList<ScimResourceType> ResourceTypes { get; } = [CoreSchemas.UserResource];
+
+    public static RouteGroupBuilder MapScimDiscovery(this RouteGroupBuilder scim)
+    {
+        var discovery = scim.MapGroup("").WithTags("SCIM Discovery").RequireAuthorization(Policies.ScimRead);
+        discovery.MapGet("/ServiceProviderConfig", ServiceProviderConfig).WithName("GetServiceProviderConfig").WithSummary("What this server supports (RFC 7643 §5)");
+        discovery.MapGet("/ServiceProviderConfigs", ServiceProviderConfig).ExcludeFromDescription(); // authentik's Salesforce compatibility mode
+        discovery.MapGet("/ResourceTypes", ListResourceTypes).WithName("ListResourceTypes").WithSummary("The resource types served");
+        discovery.MapGet("/ResourceTypes/{name}", GetResourceType).WithName("GetResourceType").WithSummary("One resource type");
+        discovery.MapGet("/Schemas", ListSchemas).WithName("ListSchemas").WithSummary("Every schema with full attribute definitions");
+        discovery.MapGet("/Schemas/{uri}", GetSchema).WithName("GetSchema").WithSummary("One schema by URN");
+        return discovery;
+    }
+
+    private static ScimJsonResult ServiceProviderConfig(ScimContext scim)
+    {
+        var cloudflare = scim.Profile == ScimProfile.Cloudflare;
+        var config = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.ServiceProviderConfig),
+            ["documentationUri"] = "https://developers.cloudflare.com/fundamentals/account/account-security/scim-setup/",
+            ["patch"] = new JsonObject { ["supported"] = true },
+            ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 },
+            ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = scim.Options.EffectiveMaxPageSize },
+            // The password attribute can be set by PUT and PATCH in the Standard profile; Cloudflare has no passwords.
+            ["changePassword"] = new JsonObject { ["supported"] = !cloudflare },
+            ["sort"] = new JsonObject { ["supported"] = false },
+            ["etag"] = new JsonObject { ["supported"] = false },
+            ["authenticationSchemes"] = new JsonArray(new JsonObject
+            {
+                ["type"] = "oauthbearertoken",
+                ["name"] = "OAuth Bearer Token",
+                ["description"] = "Authentication with an account API token sent as 'Authorization: Bearer <token>'.",
+                ["specUri"] = "http://www.rfc-editor.org/info/rfc6750",
+                ["primary"] = true,
+            }),
+            ["meta"] = new JsonObject
+            {
+                ["resourceType"] = "ServiceProviderConfig",
+                ["location"] = $"{scim.BaseUrl}/ServiceProviderConfig",
+            },
+        };
+        return new ScimJsonResult(config);
+    }
+
+    private static ScimJsonResult ListResourceTypes(ScimContext scim) =>
+        new(ListResponse.Create(ResourceTypes.Select(t => t.ToJson($"{scim.BaseUrl}/ResourceTypes/{t.Name}")), ResourceTypes.Count, 1));
+
+    private static ScimJsonResult GetResourceType(string name, ScimContext scim)
+    {
+        var type = ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw ScimException.NotFound($"Resource type '{Users.UserEndpoints.Truncate(name)}' is not served here.");
+        return new ScimJsonResult(type.ToJson($"{scim.BaseUrl}/ResourceTypes/{type.Name}"));
+    }
+
+    private static IEnumerable<ScimSchema> Schemas => ResourceTypes.SelectMany(t => t.AllSchemas).DistinctBy(s => s.Id);
+
+    private static ScimJsonResult ListSchemas(ScimContext scim)
+    {
+        var schemas = Schemas.ToList();
+        return new(ListResponse.Create(schemas.Select(s => s.ToJson($"{scim.BaseUrl}/Schemas/{s.Id}")), schemas.Count, 1));
+    }
+
+    private static ScimJsonResult GetSchema(string uri, ScimContext scim)
+    {
+        var schema = Schemas.FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase))
+            ?? throw ScimException.NotFound($"Schema '{Users.UserEndpoints.Truncate(uri)}' is not served here.");
+        return new ScimJsonResult(schema.ToJson($"{scim.BaseUrl}/Schemas/{schema.Id}"));
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Domain.Audit;
+
+namespace ScimProvisioning.Api.Scim;
+
+/// <summary>What every SCIM handler needs to know about the request: account, actor, profile, base URL.</summary>
+public sealed class ScimContext(IHttpContextAccessor accessor, IOptions<ScimOptions> options)
+{
+    private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
+
+    public ScimOptions Options => options.Value;
+
+    public ScimProfile Profile => options.Value.Profile;
+
+    public string AccountId => (string)Http.GetRouteValue("account_id")!;
+
+    public Actor Actor => new(Http.User.TokenId() ?? "unknown");
+
+    public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}/client/v4/accounts/{AccountId}/scim/v2";
+
+    public CancellationToken Aborted => Http.RequestAborted;
+}

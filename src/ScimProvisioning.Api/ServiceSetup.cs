@@ -1,0 +1,91 @@
+using FluentValidation;
+using Microsoft.OpenApi;
+using Serilog;
+using Serilog.Events;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Health;
+using ScimProvisioning.Api.Persistence;
+using ScimProvisioning.Api.Scim;
+using ScimProvisioning.Api.Scim.Users;
+using ScimProvisioning.Domain.Accounts;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Users;
+
+namespace ScimProvisioning.Api;
+
+public static class ServiceSetup
+{
+    public static WebApplicationBuilder AddScimServer(this WebApplicationBuilder builder, bool commandLineMode)
+    {
+        var configuration = builder.Configuration;
+        builder.Host.UseSerilog((context, _, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", commandLineMode ? LogEventLevel.Warning : LogEventLevel.Information)
+            .ReadFrom.Configuration(context.Configuration)
+            .Enrich.FromLogContext()
+            // Verbs print results on stdout; their logs go to stderr.
+            .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null));
+
+        var scimOptions = configuration.GetSection(ScimOptions.Section).Get<ScimOptions>() ?? new ScimOptions();
+        builder.Services.Configure<ScimOptions>(configuration.GetSection(ScimOptions.Section));
+        builder.Services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
+        builder.Services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        builder.Services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = scimOptions.MaxRequestBodyBytes;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScimPersistence(configuration, builder.Environment.ContentRootPath);
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<AccountSetup>();
+        builder.Services.AddScoped<SuperAdministratorGuard>();
+        builder.Services.AddScoped<EffectivePermissions>();
+        builder.Services.AddScoped<UserProvisioning>();
+        builder.Services.AddScoped<ScimContext>();
+        builder.Services.AddValidatorsFromAssemblyContaining<CloudflareUserRules>(ServiceLifetime.Singleton);
+        builder.Services.AddScimAuth();
+        builder.Services.AddScimRateLimiting(configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        builder.Services.AddExceptionHandler<ScimExceptionHandler>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        if (!commandLineMode)
+        {
+            builder.Services.AddHostedService<DatabaseInitializer>();
+        }
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "ScimProvisioning",
+                Version = "v1",
+                Description = "A SCIM 2.0 service provider that emulates Cloudflare's dashboard SCIM. SCIM endpoints live under " +
+                              "/client/v4/accounts/{account_id}/scim/v2; the admin API follows Cloudflare's v4 envelope. " +
+                              "Endpoints marked 'Extension' are not part of Cloudflare's API.",
+            });
+            swagger.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An account API token (from the startup banner, `bootstrap --json` or `tokens create`).",
+            });
+            swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Members;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Users;
+
+namespace ScimProvisioning.Domain.Accounts;
+
+/// <summary>Creates accounts: each with its account-wide scope and one Super Administrator member.</summary>
+public sealed class AccountSetup(ScimDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const string DefaultAccountName = "Default account";
+
+    /// <summary>The oldest account, created with its Super Administrator when the database has none.</summary>
+    public async Task<Account> EnsureDefaultAccountAsync(string superAdministratorEmail, CancellationToken cancellationToken)
+    {
+        var existing = await db.Accounts.OrderBy(a => a.Created).ThenBy(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        return existing ?? await CreateAsync(DefaultAccountName, superAdministratorEmail, cancellationToken);
+    }
+
+    public async Task<Account> CreateAsync(string name, string superAdministratorEmail, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var account = new Account { Id = Identifiers.NewTag(), Name = name, Created = now };
+        var accountScope = new ResourceGroup
+        {
+            Id = Identifiers.NewTag(),
+            AccountId = account.Id,
+            Name = ResourceGroup.AccountScopeKey(account.Id),
+            ScopeKey = ResourceGroup.AccountScopeKey(account.Id),
+            ScopeObjects = ["*"],
+            Created = now,
+        };
+        var user = new User
+        {
+            Id = Identifiers.NewTag(),
+            AccountId = account.Id,
+            Active = true,
+            Created = now,
+            LastModified = now,
+            Version = 1,
+            DisplayName = "Super Administrator",
+        };
+        user.SetUserName(superAdministratorEmail);
+        user.Emails.Add(new UserEmail { Value = superAdministratorEmail, ValueKey = Identifiers.NormalizeKey(superAdministratorEmail), Type = "work", Primary = true });
+        var member = new Member { Id = Identifiers.NewTag(), AccountId = account.Id, User = user, Created = now };
+        var policy = new Policy
+        {
+            Id = Identifiers.NewTag(),
+            AccountId = account.Id,
+            Member = member,
+            Access = PolicyAccess.Allow,
+            ResourceGroupId = accountScope.Id,
+            ResourceGroup = accountScope,
+            PermissionGroupIds = [PermissionGroupCatalog.SuperAdministratorId],
+            Created = now,
+        };
+
+        db.Accounts.Add(account);
+        db.ResourceGroups.Add(accountScope);
+        db.Users.Add(user);
+        db.Members.Add(member);
+        db.Policies.Add(policy);
+        audit.Record(account.Id, Actor.System, AuditActions.CreateAccount, "account", account.Id, AuditActions.Success,
+            new { name, superAdministrator = user.Id });
+        await db.SaveChangesAsync(cancellationToken);
+        return account;
+    }
+}

@@ -1,0 +1,14 @@
+namespace ScimProvisioning.Domain;
+
+public enum DomainErrorKind { NotFound, Conflict, Invalid, LockoutRefused, Forbidden, NotSupported, PreconditionFailed }
+
+/// <summary>A business rule refused a change. The HTTP layer maps the kind to a SCIM error or a Cloudflare envelope.</summary>
+public sealed class DomainException(DomainErrorKind kind, string message, string? field = null) : Exception(message)
+{
+    public DomainErrorKind Kind { get; } = kind;
+
+    /// <summary>The attribute the refusal concerns, where there is one.</summary>
+    public string? Field { get; } = field;
+
+    public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, what);
+}

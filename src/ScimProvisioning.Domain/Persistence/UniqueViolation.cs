@@ -1,0 +1,18 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace ScimProvisioning.Domain.Persistence;
+
+/// <summary>Recognises a unique-constraint violation on either engine without referencing the providers' types.</summary>
+public static class UniqueViolation
+{
+    public static bool IsUniqueViolation(DbUpdateException exception) => exception.InnerException switch
+    {
+        // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) / SQLITE_CONSTRAINT_PRIMARYKEY (1555)
+        DbException { ErrorCode: 19 } sqlite => sqlite.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
+        DbException db when db.GetType().Name == "SqliteException" => db.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
+        // PostgreSQL: 23505 unique_violation
+        DbException { SqlState: "23505" } => true,
+        _ => false,
+    };
+}

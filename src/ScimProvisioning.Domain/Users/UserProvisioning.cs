@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Members;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Persistence;
+
+namespace ScimProvisioning.Domain.Users;
+
+/// <summary>
+/// The user lifecycle of SPEC §2.1: provision (rule 1), deprovision (2), reactivate (3), uniqueness (9), delete (10),
+/// guarded by the last-Super-Administrator rule (7). POST, PUT, PATCH — every path — goes through here.
+/// </summary>
+public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock)
+{
+    public const string ResourceType = "user";
+
+    public Task<User?> FindAsync(string accountId, string userId, CancellationToken cancellationToken) =>
+        db.Users.Include(u => u.Emails).SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
+
+    /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
+    public User NewUser(string accountId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new User { Id = Identifiers.NewTag(), AccountId = accountId, Active = true, Created = now, LastModified = now, Version = 1 };
+    }
+
+    public async Task<User> CreateAsync(Actor actor, User user, CancellationToken cancellationToken)
+    {
+        Validate(user);
+        await EnsureUserNameFreeAsync(user, cancellationToken);
+        NormalizeEmails(user);
+        db.Users.Add(user);
+        if (user.Active)
+        {
+            db.Members.Add(NewMember(user));
+        }
+
+        audit.Record(user.AccountId, actor, AuditActions.CreateScimUser, ResourceType, user.Id, AuditActions.Success,
+            new { user.UserName, user.Active, member = user.Active ? "provisioned with Minimal Account Access" : "none (inactive)" });
+        await SaveAsync(user, cancellationToken);
+        return user;
+    }
+
+    /// <summary>
+    /// Stores changes the caller made to a tracked user (PUT or PATCH), applying the consequences of a change of
+    /// <c>active</c>: false removes the member and its direct policies, true re-creates it with Minimal Account Access.
+    /// </summary>
+    public async Task<User> UpdateAsync(Actor actor, User user, string action, CancellationToken cancellationToken)
+    {
+        Validate(user);
+        var entry = db.Entry(user);
+        if (entry.Property(u => u.UserNameKey).IsModified && entry.Property(u => u.UserNameKey).OriginalValue != user.UserNameKey)
+        {
+            await EnsureUserNameFreeAsync(user, cancellationToken);
+        }
+
+        NormalizeEmails(user);
+        var member = await db.Members.SingleOrDefaultAsync(m => m.UserKey == user.Key, cancellationToken);
+        string? membershipChange = null;
+        if (!user.Active && member is not null)
+        {
+            await RefuseIfLastSuperAdministratorAsync(actor, user, member, action, cancellationToken);
+            db.Members.Remove(member);
+            membershipChange = "member deprovisioned";
+        }
+        else if (user.Active && member is null)
+        {
+            db.Members.Add(NewMember(user));
+            membershipChange = "member reactivated with Minimal Account Access";
+        }
+
+        var changed = entry.Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(User.PasswordHash) and not nameof(User.UserNameKey))
+            .Select(p => p.Metadata.Name).ToList();
+        if (db.ChangeTracker.Entries<UserEmail>().Any(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified))
+        {
+            changed.Add("Emails");
+        }
+
+        user.LastModified = clock.GetUtcNow().UtcDateTime;
+        user.Version++;
+        audit.Record(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
+            new { user.UserName, changed, membership = membershipChange });
+        await SaveAsync(user, cancellationToken);
+        return user;
+    }
+
+    /// <summary>Deprovisions and removes the user (Standard profile's DELETE); later requests for the id get 404.</summary>
+    public async Task DeleteAsync(Actor actor, User user, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.SingleOrDefaultAsync(m => m.UserKey == user.Key, cancellationToken);
+        if (member is not null)
+        {
+            await RefuseIfLastSuperAdministratorAsync(actor, user, member, AuditActions.DeleteScimUser, cancellationToken);
+        }
+
+        db.Users.Remove(user);
+        audit.Record(user.AccountId, actor, AuditActions.DeleteScimUser, ResourceType, user.Id, AuditActions.Success,
+            new { user.UserName, membership = member is null ? null : "member deprovisioned", deleted = true });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task RefuseIfLastSuperAdministratorAsync(Actor actor, User user, Member member, string action, CancellationToken cancellationToken)
+    {
+        if (await guard.WouldLockOutAsync(user.AccountId, member.Id, cancellationToken))
+        {
+            await audit.RecordRefusalAsync(user.AccountId, actor, action, ResourceType, user.Id, SuperAdministratorGuard.RefusalDetail, cancellationToken);
+            throw new DomainException(DomainErrorKind.LockoutRefused, SuperAdministratorGuard.RefusalDetail);
+        }
+    }
+
+    private Member NewMember(User user) =>
+        new() { Id = Identifiers.NewTag(), AccountId = user.AccountId, User = user, Created = clock.GetUtcNow().UtcDateTime };
+
+    private static void Validate(User user)
+    {
+        if (string.IsNullOrWhiteSpace(user.UserName))
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "userName is required and must not be empty.", "userName");
+        }
+    }
+
+    private static void NormalizeEmails(User user)
+    {
+        for (var i = 0; i < user.Emails.Count; i++)
+        {
+            user.Emails[i].ValueKey = Identifiers.NormalizeKey(user.Emails[i].Value);
+            user.Emails[i].Position = i;
+        }
+    }
+
+    private async Task EnsureUserNameFreeAsync(User user, CancellationToken cancellationToken)
+    {
+        if (await db.Users.AnyAsync(u => u.AccountId == user.AccountId && u.UserNameKey == user.UserNameKey && u.Key != user.Key, cancellationToken))
+        {
+            throw UserNameTaken(user.UserName);
+        }
+    }
+
+    private static DomainException UserNameTaken(string userName) =>
+        new(DomainErrorKind.Conflict, $"A user with userName '{userName}' already exists in this account (userName is compared case-insensitively).", "userName");
+
+    private async Task SaveAsync(User user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainException(DomainErrorKind.PreconditionFailed, "The user was changed by another request; read it again and retry.");
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsUniqueViolation(e))
+        {
+            // Two requests raced past the check: the unique index decides (SPEC §2.1 rule 9).
+            throw UserNameTaken(user.UserName);
+        }
+    }
+}
