@@ -33,7 +33,9 @@ app.UseAuthorization();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapScim();
-app.MapGroup("/client/v4/accounts/{account_id}").MapAdminMembers();
+var accounts = app.MapGroup("/client/v4/accounts/{account_id}");
+accounts.MapAdminMembers();
+accounts.MapAdminTokens();
 
 await app.RunAsync();
 return 0;

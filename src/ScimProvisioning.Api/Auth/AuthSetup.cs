@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -149,14 +150,21 @@ public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IMemoryCac
             return false;
         }
 
-        var record = await cache.GetOrCreateAsync($"token:{tokenId}", async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(Math.Max(0, options.Value.RevocationCacheSeconds));
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
-            return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleOrDefaultAsync(
-                Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AsNoTracking(db.ApiTokens), t => t.Id == tokenId, cancellationToken);
-        });
+        var cacheFor = TimeSpan.FromSeconds(options.Value.RevocationCacheSeconds);
+        var record = cacheFor > TimeSpan.Zero
+            ? await cache.GetOrCreateAsync($"token:{tokenId}", entry =>
+            {
+                entry.AbsoluteExpirationRelativeToNow = cacheFor;
+                return LoadAsync(tokenId, cancellationToken);
+            })
+            : await LoadAsync(tokenId, cancellationToken);
         return record is not null && record.AccountId == accountId && record.IsUsableAt(clock.GetUtcNow().UtcDateTime);
+    }
+
+    private async Task<ApiToken?> LoadAsync(string tokenId, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+        return await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.Id == tokenId, cancellationToken);
     }
 }

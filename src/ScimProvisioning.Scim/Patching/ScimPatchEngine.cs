@@ -92,7 +92,7 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
         var (path, valueFilter, subAttribute) = ScimFilterParser.ParsePatchPath(pathText);
         subAttribute ??= path.SubAttribute;
         var schema = path.SchemaUri is null ? resourceType.Schema : resourceType.FindSchema(path.SchemaUri);
-        var attribute = schema?.FindAttribute(path.Name);
+        var attribute = schema is null ? null : resourceType.FindAttribute(schema, path.Name);
         if (schema is null || attribute is null)
         {
             if (fromPathless)

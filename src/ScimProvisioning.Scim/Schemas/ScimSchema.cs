@@ -24,6 +24,14 @@ public sealed record ScimResourceType(string Name, string Endpoint, string Descr
 {
     public IEnumerable<ScimSchema> AllSchemas => Extensions.Prepend(Schema);
 
+    /// <summary>id, externalId and meta belong to every resource without being part of its schema (RFC 7643 §3.1).</summary>
+    public static IReadOnlyList<ScimAttribute> CommonAttributes { get; } = [CoreSchemas.Id, CoreSchemas.ExternalId, CoreSchemas.Meta];
+
+    /// <summary>An attribute of <paramref name="schema"/>; for the core schema, the common attributes too.</summary>
+    public ScimAttribute? FindAttribute(ScimSchema schema, string name) =>
+        schema.FindAttribute(name) ??
+        (schema == Schema ? CommonAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) : null);
+
     public ScimSchema? FindSchema(string uri) =>
         AllSchemas.FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase));
 

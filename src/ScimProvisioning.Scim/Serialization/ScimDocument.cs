@@ -47,7 +47,7 @@ public static class ScimDocument
             if (path?.SchemaUri is not null && path.SubAttribute is null)
             {
                 var schema = resourceType.FindSchema(path.SchemaUri);
-                if (schema is not null && Writable(schema.FindAttribute(path.Name)) is { } qualified)
+                if (schema is not null && Writable(resourceType.FindAttribute(schema, path.Name)) is { } qualified)
                 {
                     var coerced = ScimValueCoercion.Coerce(qualified, value);
                     if (coerced is not null)
@@ -66,7 +66,7 @@ public static class ScimDocument
                 continue;
             }
 
-            if (Writable(resourceType.Schema.FindAttribute(key)) is { } attribute)
+            if (Writable(resourceType.FindAttribute(resourceType.Schema, key)) is { } attribute)
             {
                 var coerced = ScimValueCoercion.Coerce(attribute, value);
                 if (coerced is not null)

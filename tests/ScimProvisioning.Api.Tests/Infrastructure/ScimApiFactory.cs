@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Domain.Accounts;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Tokens;
+
+namespace ScimProvisioning.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real server over a real SQLite file (migrated at start) with real JwtBearer validation. Tests isolate
+/// themselves by creating an account each: nothing is visible across accounts.
+/// </summary>
+public abstract class ScimApiFactory : WebApplicationFactory<Program>
+{
+    public const string SigningKey = "test-signing-key-that-is-long-enough-for-hmac-sha256!";
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "scim-tests-" + Guid.NewGuid().ToString("N"));
+
+    protected abstract string Profile { get; }
+
+    public string DatabasePath => Path.Combine(_directory, "scim.db");
+
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
+    [
+        new("ConnectionStrings:Scim", $"Data Source={DatabasePath}"),
+        new("Auth:SigningKey", SigningKey),
+        new("Scim:Profile", Profile),
+        new("RateLimit:Enabled", "false"),
+        new("Bootstrap:PrintTokensOnStartup", "false"),
+        new("Auth:RevocationCacheSeconds", "0"),
+    ];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_directory);
+        foreach (var (key, value) in Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A fresh account with its Super Administrator, a SCIM token and an admin token.</summary>
+    public async Task<TestAccount> CreateAccountAsync(string superAdministratorEmail = "owner@example.com")
+    {
+        using var scope = Services.CreateScope();
+        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>().CreateAsync("Test account", superAdministratorEmail, CancellationToken.None);
+        var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
+        var scim = await tokens.CreateAsync(Actor.System, account.Id, "test scim", [TokenPermissions.ScimProvisioningEdit], null, CancellationToken.None);
+        var admin = await tokens.CreateAsync(Actor.System, account.Id, "test admin", [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite], null, CancellationToken.None);
+        return new TestAccount(this, account.Id, scim.Value, scim.Record.Id, admin.Value);
+    }
+
+    public async Task<string> CreateTokenAsync(string accountId, IReadOnlyList<string> permissions, DateTime? expiresOn = null)
+    {
+        using var scope = Services.CreateScope();
+        return (await scope.ServiceProvider.GetRequiredService<TokenService>()
+            .CreateAsync(Actor.System, accountId, "test", permissions, expiresOn, CancellationToken.None)).Value;
+    }
+
+    public HttpClient ClientWithToken(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public sealed class CloudflareApiFactory : ScimApiFactory
+{
+    protected override string Profile => "Cloudflare";
+}
+
+public sealed class StandardApiFactory : ScimApiFactory
+{
+    protected override string Profile => "Standard";
+}
