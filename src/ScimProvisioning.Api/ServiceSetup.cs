@@ -66,6 +66,7 @@ public static class ServiceSetup
         builder.Services.AddEndpointsApiExplorer();
         builder.Services.AddSwaggerGen(swagger =>
         {
+            swagger.OperationFilter<ScimRequestBodyFilter>();
             swagger.SwaggerDoc("v1", new OpenApiInfo
             {
                 Title = "ScimProvisioning",

@@ -28,13 +28,13 @@ public static class UserEndpoints
             .WithName("GetScimUser").WithSummary("Get one user by its 32-hex id");
         users.MapPost("", CreateUser).RequireAuthorization(Policies.ScimWrite)
             .WithName("CreateScimUser").WithSummary("Provision a user: creates the account member with Minimal Account Access")
-            .Accepts<JsonObject>(ErrorResponses.ScimMediaType, "application/json");
+            .WithMetadata(new ScimRequestBody("User"));
         users.MapPut("/{id}", ReplaceUser).RequireAuthorization(Policies.ScimWrite)
             .WithName("ReplaceScimUser").WithSummary("Replace a user; active:false deprovisions the member")
-            .Accepts<JsonObject>(ErrorResponses.ScimMediaType, "application/json");
+            .WithMetadata(new ScimRequestBody("User"));
         users.MapPatch("/{id}", PatchUser).RequireAuthorization(Policies.ScimWrite)
             .WithName("PatchScimUser").WithSummary("Update a user with a PatchOp; active:false deprovisions the member")
-            .Accepts<JsonObject>(ErrorResponses.ScimMediaType, "application/json");
+            .WithMetadata(new ScimRequestBody("User"));
         users.MapDelete("/{id}", DeleteUser).RequireAuthorization(Policies.ScimWrite)
             .WithName("DeleteScimUser").WithSummary("Deprovision and delete a user (Standard profile only)");
         return users;
