@@ -51,6 +51,8 @@ public static class ServiceSetup
         builder.Services.AddScoped<SuperAdministratorGuard>();
         builder.Services.AddScoped<EffectivePermissions>();
         builder.Services.AddScoped<UserProvisioning>();
+        builder.Services.AddScoped<Domain.Groups.GroupProvisioning>();
+        builder.Services.AddSingleton(configuration.GetSection("Guards").Get<GuardSettings>() ?? new GuardSettings());
         builder.Services.AddScoped<ScimContext>();
         builder.Services.AddValidatorsFromAssemblyContaining<CloudflareUserRules>(ServiceLifetime.Singleton);
         builder.Services.AddScimAuth();

@@ -1,6 +1,18 @@
 namespace ScimProvisioning.Domain;
 
-public enum DomainErrorKind { NotFound, Conflict, Invalid, LockoutRefused, Forbidden, NotSupported, PreconditionFailed }
+public enum DomainErrorKind
+{
+    NotFound,
+    Conflict,
+    Invalid,
+    LockoutRefused,
+    Forbidden,
+    NotSupported,
+    PreconditionFailed,
+
+    /// <summary>The thing cannot change this way (a system group's name, a SCIM-managed group through the admin API).</summary>
+    Immutable,
+}
 
 /// <summary>A business rule refused a change. The HTTP layer maps the kind to a SCIM error or a Cloudflare envelope.</summary>
 public sealed class DomainException(DomainErrorKind kind, string message, string? field = null) : Exception(message)

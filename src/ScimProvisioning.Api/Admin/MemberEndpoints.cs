@@ -79,7 +79,7 @@ public static class MemberEndpoints
                 name = r.Role.Name,
                 scope = ScopeView.From(r.Scope),
                 resource_group_id = r.Scope.Id.Length == 0 ? null : r.Scope.Id,
-                sources = r.Sources.Select(s => new { type = s.Type, id = s.Id, name = s.Name }),
+                sources = r.Sources.Select(s => new { type = s.Type, policy_id = s.PolicyId, group_id = s.GroupId, group_name = s.GroupName }),
             }),
         });
     }

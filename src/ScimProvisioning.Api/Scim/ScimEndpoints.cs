@@ -1,4 +1,5 @@
 using ScimProvisioning.Api.Scim.Discovery;
+using ScimProvisioning.Api.Scim.Groups;
 using ScimProvisioning.Api.Scim.Users;
 
 namespace ScimProvisioning.Api.Scim;
@@ -12,6 +13,7 @@ public static class ScimEndpoints
     {
         var scim = app.MapGroup(BasePath);
         scim.MapScimUsers();
+        scim.MapScimGroups();
         scim.MapScimDiscovery();
         // Anything else under the SCIM base is a SCIM 404, not an empty page.
         scim.MapFallback((HttpContext context) => ErrorResponses.Scim(StatusCodes.Status404NotFound, null,

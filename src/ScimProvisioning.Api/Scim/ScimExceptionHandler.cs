@@ -39,6 +39,7 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         DomainErrorKind.Forbidden => (403, null, exception.Message, 1403),
         DomainErrorKind.NotSupported => (405, null, exception.Message, 1405),
         DomainErrorKind.PreconditionFailed => (412, null, exception.Message, 1412),
+        DomainErrorKind.Immutable => (400, ScimErrorTypes.Mutability, exception.Message, 1400),
         _ => (400, ScimErrorTypes.InvalidValue, exception.Message, 1400),
     };
 }

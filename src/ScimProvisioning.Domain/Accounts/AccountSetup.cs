@@ -8,7 +8,7 @@ using ScimProvisioning.Domain.Users;
 namespace ScimProvisioning.Domain.Accounts;
 
 /// <summary>Creates accounts: each with its account-wide scope and one Super Administrator member.</summary>
-public sealed class AccountSetup(ScimDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupProvisioning groups, TimeProvider clock)
 {
     public const string DefaultAccountName = "Default account";
 
@@ -16,7 +16,13 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, TimeProvider 
     public async Task<Account> EnsureDefaultAccountAsync(string superAdministratorEmail, CancellationToken cancellationToken)
     {
         var existing = await db.Accounts.OrderBy(a => a.Created).ThenBy(a => a.Id).FirstOrDefaultAsync(cancellationToken);
-        return existing ?? await CreateAsync(DefaultAccountName, superAdministratorEmail, cancellationToken);
+        if (existing is null)
+        {
+            return await CreateAsync(DefaultAccountName, superAdministratorEmail, cancellationToken);
+        }
+
+        await groups.EnsureSystemGroupsAsync(existing.Id, cancellationToken); // accounts created before system groups existed
+        return existing;
     }
 
     public async Task<Account> CreateAsync(string name, string superAdministratorEmail, CancellationToken cancellationToken)
@@ -65,6 +71,7 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, TimeProvider 
         audit.Record(account.Id, Actor.System, AuditActions.CreateAccount, "account", account.Id, AuditActions.Success,
             new { name, superAdministrator = user.Id });
         await db.SaveChangesAsync(cancellationToken);
+        await groups.EnsureSystemGroupsAsync(account.Id, cancellationToken);
         return account;
     }
 }

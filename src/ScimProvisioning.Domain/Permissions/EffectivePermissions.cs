@@ -3,7 +3,8 @@ using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Permissions;
 
-public sealed record PermissionSource(string Type, string? Id, string? Name);
+/// <summary>Why a member holds a role: the base grant, a direct policy, a group's policy or a system group.</summary>
+public sealed record PermissionSource(string Type, string? PolicyId = null, string? GroupId = null, string? GroupName = null);
 
 public sealed record EffectiveRole(PermissionGroup Role, ResourceGroup Scope, IReadOnlyList<PermissionSource> Sources);
 
@@ -15,6 +16,8 @@ public sealed class EffectivePermissions(ScimDbContext db)
 {
     public const string BaseGrant = "base_grant";
     public const string DirectPolicy = "direct_policy";
+    public const string GroupPolicy = "group_policy";
+    public const string SystemGroup = "system_group";
 
     public async Task<IReadOnlyList<EffectiveRole>?> ForMemberAsync(string accountId, string memberId, CancellationToken cancellationToken)
     {
@@ -24,8 +27,13 @@ public sealed class EffectivePermissions(ScimDbContext db)
             return null;
         }
 
+        var groups = await db.UserGroupMembers.AsNoTracking()
+            .Where(gm => gm.UserKey == member.UserKey)
+            .Join(db.UserGroups, gm => gm.UserGroupKey, g => g.Key, (gm, g) => new { g.Key, g.Id, g.Name, g.SystemRoleId })
+            .ToListAsync(cancellationToken);
+        var groupKeys = groups.Select(g => g.Key).ToList();
         var policies = await db.Policies.AsNoTracking().Include(p => p.ResourceGroup)
-            .Where(p => p.AccountId == accountId && p.MemberId == memberId)
+            .Where(p => p.AccountId == accountId && (p.MemberId == memberId || (p.UserGroupKey != null && groupKeys.Contains(p.UserGroupKey.Value))))
             .ToListAsync(cancellationToken);
         var accountScope = await db.ResourceGroups.AsNoTracking()
             .FirstOrDefaultAsync(r => r.AccountId == accountId && r.ScopeKey == ResourceGroup.AccountScopeKey(accountId) && r.Name == ResourceGroup.AccountScopeKey(accountId), cancellationToken)
@@ -43,12 +51,22 @@ public sealed class EffectivePermissions(ScimDbContext db)
             entry.Sources.Add(source);
         }
 
-        Grant(PermissionGroupCatalog.MinimalAccountAccess, accountScope, new PermissionSource(BaseGrant, null, "Minimal Account Access is held by every member"));
+        Grant(PermissionGroupCatalog.MinimalAccountAccess, accountScope, new PermissionSource(BaseGrant));
+        foreach (var group in groups.Where(g => g.SystemRoleId is not null))
+        {
+            if (PermissionGroupCatalog.Find(group.SystemRoleId!) is { } role)
+            {
+                Grant(role, accountScope, new PermissionSource(SystemGroup, GroupId: group.Id, GroupName: group.Name));
+            }
+        }
+
         foreach (var policy in policies.Where(p => p.Access == PolicyAccess.Allow))
         {
+            var group = policy.UserGroupKey is null ? null : groups.First(g => g.Key == policy.UserGroupKey);
+            var source = group is null ? new PermissionSource(DirectPolicy, policy.Id) : new PermissionSource(GroupPolicy, policy.Id, group.Id, group.Name);
             foreach (var role in policy.PermissionGroupIds.Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>())
             {
-                Grant(role, policy.ResourceGroup, new PermissionSource(DirectPolicy, policy.Id, null));
+                Grant(role, policy.ResourceGroup, source);
             }
         }
 

@@ -13,7 +13,8 @@ public sealed class Policy
     public required string AccountId { get; init; }
     public string? MemberId { get; init; }
     public Member? Member { get; init; }
-    public string? UserGroupId { get; init; }
+    /// <summary>The user group the policy is attached to (database key), when it is a group policy.</summary>
+    public long? UserGroupKey { get; init; }
     public PolicyAccess Access { get; set; }
     public required string ResourceGroupId { get; set; }
     public ResourceGroup ResourceGroup { get; set; } = null!;

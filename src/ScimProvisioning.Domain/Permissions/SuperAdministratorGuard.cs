@@ -1,31 +1,78 @@
 using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Permissions;
 
+/// <summary><c>Guards:*</c>.</summary>
+public sealed class GuardSettings
+{
+    /// <summary>
+    /// True (default): any change that would leave no active Super Administrator is refused. False: only the case
+    /// Cloudflare documents — deprovisioning or deleting the last one — is refused.
+    /// </summary>
+    public bool PreventSuperAdminLockout { get; set; } = true;
+}
+
+/// <summary>Which rule a guarded change falls under.</summary>
+public enum LockoutCheck
+{
+    /// <summary>Deprovisioning or deleting a user: always guarded (Cloudflare's documented guardrail).</summary>
+    Always,
+
+    /// <summary>Group membership, group deletion, policy and role changes: guarded when PreventSuperAdminLockout is on.</summary>
+    WhenLockoutPreventionIsOn,
+}
+
 /// <summary>
-/// The last-Super-Administrator guard (SPEC §2.1 rule 7): an account never loses its last active member holding
-/// "Super Administrator - All Privileges". Every path that removes a member or a grant asks this one class.
+/// The last-Super-Administrator guard (SPEC §2.1 rule 7), the one place every path asks. A guarded change is written
+/// inside a transaction, the account's active Super Administrators are counted afterwards, and the transaction is
+/// rolled back (and the refusal audited) when the change took the last one away — so each path is judged by its
+/// real effect, however it reaches the role (direct policy, group policy or system group).
 /// </summary>
-public sealed class SuperAdministratorGuard(ScimDbContext db)
+public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, GuardSettings settings)
 {
     public const string RefusalDetail =
-        "Refused: this member is the account's only active Super Administrator; removing it would lock everyone out of the account. Grant Super Administrator to another member first.";
+        "Refused: this change would leave the account without an active Super Administrator and lock everyone out. " +
+        "Grant Super Administrator - All Privileges to another member first.";
 
-    /// <summary>The active members of an account that hold Super Administrator (allowed and not denied).</summary>
+    /// <summary>The active members of an account that hold Super Administrator at account scope, by any route, and are not denied it.</summary>
     public IQueryable<Member> SuperAdministrators(string accountId)
     {
         var role = PermissionGroupCatalog.SuperAdministratorId;
+        var allowedGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
+            (g.SystemRoleId == role || db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role))));
+        var deniedGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
+            db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role)));
         return db.Members.Where(m => m.AccountId == accountId &&
-            db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)) &&
-            !db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role)));
+            (db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)) ||
+             db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && allowedGroups.Any(g => g.Key == gm.UserGroupKey))) &&
+            !db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role)) &&
+            !db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && deniedGroups.Any(g => g.Key == gm.UserGroupKey)));
     }
 
-    /// <summary>True when removing the member (or its grants) would leave the account without a Super Administrator.</summary>
-    public async Task<bool> WouldLockOutAsync(string accountId, string memberId, CancellationToken cancellationToken)
+    public Task<bool> HasSuperAdministratorAsync(string accountId, CancellationToken cancellationToken) =>
+        SuperAdministrators(accountId).AnyAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> (which saves its changes) in a transaction and commits it unless it removed the
+    /// account's last active Super Administrator; then it rolls back, audits the refusal and throws.
+    /// </summary>
+    public async Task CommitGuardedAsync(string accountId, LockoutCheck check, Actor actor, string action, string resourceType, string? resourceId,
+        Func<CancellationToken, Task> write, CancellationToken cancellationToken)
     {
-        var holders = await SuperAdministrators(accountId).Select(m => m.Id).Take(2).ToListAsync(cancellationToken);
-        return holders.Count == 1 && holders[0] == memberId;
+        var guarded = check == LockoutCheck.Always || settings.PreventSuperAdminLockout;
+        var hadOne = guarded && await HasSuperAdministratorAsync(accountId, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await write(cancellationToken);
+        if (hadOne && !await HasSuperAdministratorAsync(accountId, cancellationToken))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            await audit.RecordRefusalAsync(accountId, actor, action, resourceType, resourceId, RefusalDetail, cancellationToken);
+            throw new DomainException(DomainErrorKind.LockoutRefused, RefusalDetail);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 }

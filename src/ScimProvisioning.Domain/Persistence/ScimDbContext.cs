@@ -17,6 +17,8 @@ public sealed class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbC
     public DbSet<Member> Members => Set<Member>();
     public DbSet<ResourceGroup> ResourceGroups => Set<ResourceGroup>();
     public DbSet<Policy> Policies => Set<Policy>();
+    public DbSet<Groups.UserGroup> UserGroups => Set<Groups.UserGroup>();
+    public DbSet<Groups.UserGroupMember> UserGroupMembers => Set<Groups.UserGroupMember>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

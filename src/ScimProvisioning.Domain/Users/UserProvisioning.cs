@@ -57,9 +57,10 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         NormalizeEmails(user);
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserKey == user.Key, cancellationToken);
         string? membershipChange = null;
+        var check = LockoutCheck.WhenLockoutPreventionIsOn;
         if (!user.Active && member is not null)
         {
-            await RefuseIfLastSuperAdministratorAsync(actor, user, member, action, cancellationToken);
+            check = LockoutCheck.Always;
             db.Members.Remove(member);
             membershipChange = "member deprovisioned";
         }
@@ -80,7 +81,15 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         user.Version++;
         audit.Record(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
             new { user.UserName, changed, membership = membershipChange });
-        await SaveAsync(user, cancellationToken);
+        if (check == LockoutCheck.Always)
+        {
+            await guard.CommitGuardedAsync(user.AccountId, check, actor, action, ResourceType, user.Id, ct => SaveAsync(user, ct), cancellationToken);
+        }
+        else
+        {
+            await SaveAsync(user, cancellationToken); // nothing here can take a role away
+        }
+
         return user;
     }
 
@@ -88,24 +97,11 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     public async Task DeleteAsync(Actor actor, User user, CancellationToken cancellationToken)
     {
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserKey == user.Key, cancellationToken);
-        if (member is not null)
-        {
-            await RefuseIfLastSuperAdministratorAsync(actor, user, member, AuditActions.DeleteScimUser, cancellationToken);
-        }
-
         db.Users.Remove(user);
         audit.Record(user.AccountId, actor, AuditActions.DeleteScimUser, ResourceType, user.Id, AuditActions.Success,
             new { user.UserName, membership = member is null ? null : "member deprovisioned", deleted = true });
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
-    private async Task RefuseIfLastSuperAdministratorAsync(Actor actor, User user, Member member, string action, CancellationToken cancellationToken)
-    {
-        if (await guard.WouldLockOutAsync(user.AccountId, member.Id, cancellationToken))
-        {
-            await audit.RecordRefusalAsync(user.AccountId, actor, action, ResourceType, user.Id, SuperAdministratorGuard.RefusalDetail, cancellationToken);
-            throw new DomainException(DomainErrorKind.LockoutRefused, SuperAdministratorGuard.RefusalDetail);
-        }
+        await guard.CommitGuardedAsync(user.AccountId, LockoutCheck.Always, actor, AuditActions.DeleteScimUser, ResourceType, user.Id,
+            ct => db.SaveChangesAsync(ct), cancellationToken);
     }
 
     private Member NewMember(User user) =>

@@ -84,6 +84,80 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsScimManaged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastModified")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemRoleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("AccountId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "Key");
+
+                    b.HasIndex("AccountId", "NameKey")
+                        .IsUnique();
+
+                    b.ToTable("UserGroups");
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroupMember", b =>
+                {
+                    b.Property<long>("UserGroupKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Added")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserGroupKey", "UserKey");
+
+                    b.HasIndex("UserKey");
+
+                    b.ToTable("UserGroupMembers");
+                });
+
             modelBuilder.Entity("ScimProvisioning.Domain.Members.Member", b =>
                 {
                     b.Property<string>("Id")
@@ -143,8 +217,8 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("UserGroupId")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("UserGroupKey")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -154,7 +228,7 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ResourceGroupId");
 
-                    b.HasIndex("UserGroupId");
+                    b.HasIndex("UserGroupKey");
 
                     b.ToTable("Policies");
                 });
@@ -403,6 +477,32 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     b.ToTable("UserEmails");
                 });
 
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
+                {
+                    b.HasOne("ScimProvisioning.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroupMember", b =>
+                {
+                    b.HasOne("ScimProvisioning.Domain.Groups.UserGroup", null)
+                        .WithMany("Members")
+                        .HasForeignKey("UserGroupKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScimProvisioning.Domain.Users.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("ScimProvisioning.Domain.Members.Member", b =>
                 {
                     b.HasOne("ScimProvisioning.Domain.Accounts.Account", null)
@@ -432,6 +532,11 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .HasForeignKey("ResourceGroupId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("ScimProvisioning.Domain.Groups.UserGroup", null)
+                        .WithMany()
+                        .HasForeignKey("UserGroupKey")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Member");
 
@@ -472,6 +577,11 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .HasForeignKey("UserKey")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
+                {
+                    b.Navigation("Members");
                 });
 
             modelBuilder.Entity("ScimProvisioning.Domain.Users.User", b =>

@@ -14,7 +14,7 @@ namespace ScimProvisioning.Api.Scim.Discovery;
 public static class DiscoveryEndpoints
 {
     /// <summary>The resource types this server serves.</summary>
-    public static IReadOnlyList<ScimResourceType> ResourceTypes { get; } = [CoreSchemas.UserResource];
+    public static IReadOnlyList<ScimResourceType> ResourceTypes { get; } = [CoreSchemas.UserResource, CoreSchemas.GroupResource];
 
     public static RouteGroupBuilder MapScimDiscovery(this RouteGroupBuilder scim)
     {
@@ -65,7 +65,7 @@ public static class DiscoveryEndpoints
     private static ScimJsonResult GetResourceType(string name, ScimContext scim)
     {
         var type = ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw ScimException.NotFound($"Resource type '{Users.UserEndpoints.Truncate(name)}' is not served here.");
+            ?? throw ScimException.NotFound($"Resource type '{ScimFilters.Truncate(name)}' is not served here.");
         return new ScimJsonResult(type.ToJson($"{scim.BaseUrl}/ResourceTypes/{type.Name}"));
     }
 
@@ -80,7 +80,7 @@ public static class DiscoveryEndpoints
     private static ScimJsonResult GetSchema(string uri, ScimContext scim)
     {
         var schema = Schemas.FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase))
-            ?? throw ScimException.NotFound($"Schema '{Users.UserEndpoints.Truncate(uri)}' is not served here.");
+            ?? throw ScimException.NotFound($"Schema '{ScimFilters.Truncate(uri)}' is not served here.");
         return new ScimJsonResult(schema.ToJson($"{scim.BaseUrl}/Schemas/{schema.Id}"));
     }
 }

@@ -45,7 +45,8 @@ public static class UserEndpoints
         var users = db.Users.AsNoTracking().Where(u => u.AccountId == scim.AccountId);
         if (!string.IsNullOrWhiteSpace(query.Filter))
         {
-            users = users.Where(ScimFilterTranslator.ToPredicate(ParseFilter(query.Filter, scim), UserQueryMap.Instance));
+            var filter = ScimFilters.Parse(query.Filter, scim, ScimProvisioning.Scim.ScimSchemaUris.User, "userName", "/Users");
+            users = users.Where(ScimFilterTranslator.ToPredicate(filter, UserQueryMap.Instance));
         }
 
         var startIndex = query.ParsedStartIndex;
@@ -53,17 +54,18 @@ public static class UserEndpoints
         var (total, page) = await ScimQueries.PageAsync(users, u => u.Key, startIndex, count, q => q.Include(u => u.Emails), scim.Aborted);
         var attributes = ScimDocument.ParseAttributeList(query.Attributes);
         var excluded = ScimDocument.ParseAttributeList(query.ExcludedAttributes);
-        var resources = page.Select(u => ScimDocument.Project(UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, []), CoreSchemas.UserResource, attributes, excluded));
+        var groups = await GroupsOfAsync(db, page.Select(u => u.Key).ToList(), scim.Aborted);
+        var resources = page.Select(u => ScimDocument.Project(UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()), CoreSchemas.UserResource, attributes, excluded));
         return new ScimJsonResult(ListResponse.Create(resources, total, startIndex));
     }
 
-    private static async Task<ScimJsonResult> GetUser(string id, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning)
+    private static async Task<ScimJsonResult> GetUser(string id, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
         var user = await FindAsync(provisioning, scim, id);
-        return Respond(user, scim, query);
+        return await RespondAsync(user, scim, db, query);
     }
 
-    private static async Task<ScimJsonResult> CreateUser(HttpRequest request, ScimContext scim, UserProvisioning provisioning, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
+    private static async Task<ScimJsonResult> CreateUser(HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
     {
         var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
         if (scim.Profile == ScimProfile.Cloudflare)
@@ -74,11 +76,10 @@ public static class UserEndpoints
         var user = provisioning.NewUser(scim.AccountId);
         UserResourceMapper.Apply(document, user, defaultActive: true);
         await provisioning.CreateAsync(scim.Actor, user, scim.Aborted);
-        var resource = Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, []), query);
-        return new ScimJsonResult(resource, StatusCodes.Status201Created, $"{scim.BaseUrl}/Users/{user.Id}");
+        return await RespondAsync(user, scim, db, query, StatusCodes.Status201Created, $"{scim.BaseUrl}/Users/{user.Id}");
     }
 
-    private static async Task<ScimJsonResult> ReplaceUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
+    private static async Task<ScimJsonResult> ReplaceUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
     {
         var user = await FindAsync(provisioning, scim, id);
         var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
@@ -90,10 +91,10 @@ public static class UserEndpoints
         // Cloudflare: an omitted `active` leaves it unchanged. Standard: an omitted `active` takes its default, true.
         UserResourceMapper.Apply(document, user, defaultActive: scim.Profile == ScimProfile.Cloudflare ? user.Active : true);
         await provisioning.UpdateAsync(scim.Actor, user, AuditActions.ReplaceScimUser, scim.Aborted);
-        return Respond(user, scim, query);
+        return await RespondAsync(user, scim, db, query);
     }
 
-    private static async Task<ScimJsonResult> PatchUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, [AsParameters] ScimSingleQuery query)
+    private static async Task<ScimJsonResult> PatchUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, [AsParameters] ScimSingleQuery query)
     {
         var user = await FindAsync(provisioning, scim, id);
         var operations = PatchOperation.ReadRequest(await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes), scim.Options.MaxPatchOperations);
@@ -110,7 +111,7 @@ public static class UserEndpoints
         }
 
         await provisioning.UpdateAsync(scim.Actor, user, AuditActions.UpdateScimUser, scim.Aborted);
-        return Respond(user, scim, query);
+        return await RespondAsync(user, scim, db, query);
     }
 
     private static async Task<Results<NoContent, ScimJsonResult>> DeleteUser(string id, ScimContext scim, UserProvisioning provisioning)
@@ -129,35 +130,26 @@ public static class UserEndpoints
 
     private static async Task<User> FindAsync(UserProvisioning provisioning, ScimContext scim, string id) =>
         (Identifiers.IsTag(id) ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null)
-        ?? throw ScimException.NotFound($"User '{Truncate(id)}' not found.");
+        ?? throw ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
 
-    private static ScimJsonResult Respond(User user, ScimContext scim, ScimSingleQuery query) =>
-        new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, []), query));
+    private static async Task<ScimJsonResult> RespondAsync(User user, ScimContext scim, ScimDbContext db, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null)
+    {
+        var groups = await GroupsOfAsync(db, [user.Key], scim.Aborted);
+        return new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups[user.Key].ToList()), query), status, location);
+    }
+
+    /// <summary>The groups (user groups and system groups) of a page of users, in one query.</summary>
+    private static async Task<ILookup<long, (string Id, string Display)>> GroupsOfAsync(ScimDbContext db, List<long> userKeys, CancellationToken cancellationToken)
+    {
+        var rows = await db.UserGroupMembers.AsNoTracking().Where(m => userKeys.Contains(m.UserKey))
+            .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => new { m.UserKey, g.Key, g.Id, g.Name })
+            .OrderBy(r => r.Key)
+            .ToListAsync(cancellationToken);
+        return rows.ToLookup(r => r.UserKey, r => (r.Id, r.Name));
+    }
 
     private static JsonObject Project(JsonObject resource, ScimSingleQuery query) =>
         ScimDocument.Project(resource, CoreSchemas.UserResource, ScimDocument.ParseAttributeList(query.Attributes), ScimDocument.ParseAttributeList(query.ExcludedAttributes));
-
-    private static FilterNode ParseFilter(string text, ScimContext scim)
-    {
-        if (text.Length > scim.Options.MaxFilterLength)
-        {
-            throw ScimException.InvalidFilter($"The filter is longer than the maximum of {scim.Options.MaxFilterLength} characters.");
-        }
-
-        var filter = ScimFilterParser.Parse(text, scim.Options.MaxFilterDepth);
-        var cloudflareShape = filter is ComparisonFilter { Operator: ComparisonOperator.Eq, Value.Kind: FilterValueKind.String, Path.SubAttribute: null } comparison
-            && IsCoreUserName(comparison);
-        if (scim.Profile == ScimProfile.Cloudflare && !cloudflareShape)
-        {
-            throw ScimException.InvalidFilter($"Cloudflare supports only filter=userName eq \"…\" on /Users; '{Truncate(text)}' is not supported (set Scim:Profile=Standard for the full filter language).");
-        }
-
-        return filter;
-    }
-
-    private static bool IsCoreUserName(ComparisonFilter filter) =>
-        string.Equals(filter.Path.Name, "userName", StringComparison.OrdinalIgnoreCase) &&
-        (filter.Path.SchemaUri is null || string.Equals(filter.Path.SchemaUri, ScimProvisioning.Scim.ScimSchemaUris.User, StringComparison.OrdinalIgnoreCase));
 
     private static async Task ValidateCloudflareAsync(IValidator<CloudflareUserDraft> rules, JsonObject document, bool isCreate, CancellationToken cancellationToken)
     {
@@ -174,5 +166,4 @@ public static class UserEndpoints
         }
     }
 
-    internal static string Truncate(string text) => text.Length <= 100 ? text : text[..100] + "…";
 }

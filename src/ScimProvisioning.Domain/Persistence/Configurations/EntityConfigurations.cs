@@ -85,7 +85,8 @@ internal sealed class PolicyConfiguration : IEntityTypeConfiguration<Policy>
         builder.Property(p => p.Access).HasConversion<string>().HasMaxLength(8);
         builder.HasIndex(p => p.AccountId);
         builder.HasIndex(p => p.MemberId);
-        builder.HasIndex(p => p.UserGroupId);
+        builder.HasIndex(p => p.UserGroupKey);
+        builder.HasOne<Groups.UserGroup>().WithMany().HasForeignKey(p => p.UserGroupKey).OnDelete(DeleteBehavior.Cascade);
         // Deprovisioning deletes the member, and with it its direct policies (SPEC §2.1 rule 2).
         builder.HasOne(p => p.Member).WithMany().HasForeignKey(p => p.MemberId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne(p => p.ResourceGroup).WithMany().HasForeignKey(p => p.ResourceGroupId).OnDelete(DeleteBehavior.Restrict);
@@ -116,5 +117,36 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(a => a.Key).ValueGeneratedOnAdd();
         builder.HasIndex(a => a.Id).IsUnique();
         builder.HasIndex(a => new { a.AccountId, a.Key });
+    }
+}
+
+internal sealed class UserGroupConfiguration : IEntityTypeConfiguration<Groups.UserGroup>
+{
+    public void Configure(EntityTypeBuilder<Groups.UserGroup> builder)
+    {
+        builder.HasKey(g => g.Key);
+        builder.Property(g => g.Key).ValueGeneratedOnAdd();
+        builder.Property(g => g.Id).HasMaxLength(64);
+        builder.Property(g => g.Name).HasMaxLength(512);
+        builder.Property(g => g.NameKey).HasMaxLength(512);
+        builder.Ignore(g => g.IsSystem);
+        builder.HasIndex(g => new { g.AccountId, g.Id }).IsUnique();
+        // displayName is unique per account, case-insensitively (SPEC §2.1 rule 9).
+        builder.HasIndex(g => new { g.AccountId, g.NameKey }).IsUnique();
+        builder.HasIndex(g => new { g.AccountId, g.Key });
+        builder.Property(g => g.Version).IsConcurrencyToken();
+        builder.HasOne<Account>().WithMany().HasForeignKey(g => g.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.UserGroupKey).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UserGroupMemberConfiguration : IEntityTypeConfiguration<Groups.UserGroupMember>
+{
+    public void Configure(EntityTypeBuilder<Groups.UserGroupMember> builder)
+    {
+        builder.HasKey(m => new { m.UserGroupKey, m.UserKey });
+        // Reverse lookups (a user's groups, the lockout guard) go by user.
+        builder.HasIndex(m => m.UserKey);
+        builder.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserKey).OnDelete(DeleteBehavior.Cascade);
     }
 }

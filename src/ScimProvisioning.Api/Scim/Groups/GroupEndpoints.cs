@@ -1,0 +1,194 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Groups;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Scim;
+using ScimProvisioning.Scim.Errors;
+using ScimProvisioning.Scim.Filtering;
+using ScimProvisioning.Scim.Patching;
+using ScimProvisioning.Scim.Schemas;
+using ScimProvisioning.Scim.Serialization;
+
+namespace ScimProvisioning.Api.Scim.Groups;
+
+/// <summary>/Groups (RFC 7644 §3; Cloudflare's /scim/v2/Groups): system groups and SCIM-managed user groups.</summary>
+public static class GroupEndpoints
+{
+    private static readonly HashSet<string> Deferred = new(StringComparer.OrdinalIgnoreCase) { "members" };
+
+    public static RouteGroupBuilder MapScimGroups(this RouteGroupBuilder scim)
+    {
+        var groups = scim.MapGroup("/Groups").WithTags("SCIM Groups");
+        groups.MapGet("", ListGroups).RequireAuthorization(Policies.ScimRead)
+            .WithName("ListScimGroups").WithSummary("List or filter groups (system groups and user groups); entries carry no members");
+        groups.MapGet("/{id}", GetGroup).RequireAuthorization(Policies.ScimRead)
+            .WithName("GetScimGroup").WithSummary("Get one group with its members ([] when empty)");
+        groups.MapPost("", CreateGroup).RequireAuthorization(Policies.ScimWrite)
+            .WithName("CreateScimGroup").WithSummary("Push a group: creates a SCIM-managed user group, or adopts an unmanaged one of the same name")
+            .WithMetadata(new ScimRequestBody("Group"));
+        groups.MapPut("/{id}", ReplaceGroup).RequireAuthorization(Policies.ScimWrite)
+            .WithName("ReplaceScimGroup").WithSummary("Replace a group's name, externalId and members")
+            .WithMetadata(new ScimRequestBody("Group"));
+        groups.MapPatch("/{id}", PatchGroup).RequireAuthorization(Policies.ScimWrite)
+            .WithName("PatchScimGroup").WithSummary("Change a group; 204 unless attributes are asked for")
+            .WithMetadata(new ScimRequestBody("Group"));
+        groups.MapDelete("/{id}", DeleteGroup).RequireAuthorization(Policies.ScimWrite)
+            .WithName("DeleteScimGroup").WithSummary("Delete a user group and its policies (system groups cannot be deleted)");
+        return groups;
+    }
+
+    private static async Task<ScimJsonResult> ListGroups([AsParameters] ScimListQuery query, ScimContext scim, ScimDbContext db)
+    {
+        var groups = db.UserGroups.AsNoTracking().Where(g => g.AccountId == scim.AccountId);
+        if (!string.IsNullOrWhiteSpace(query.Filter))
+        {
+            var filter = ScimFilters.Parse(query.Filter, scim, ScimSchemaUris.Group, "displayName", "/Groups");
+            groups = groups.Where(ScimFilterTranslator.ToPredicate(filter, GroupQueryMaps.Group));
+        }
+
+        var startIndex = query.ParsedStartIndex;
+        var count = query.PageSize(scim.Options.DefaultPageSize, scim.Options.EffectiveMaxPageSize);
+        var (total, page) = await ScimQueries.PageAsync(groups, g => g.Key, startIndex, count, q => q, scim.Aborted);
+        var attributes = ScimDocument.ParseAttributeList(query.Attributes);
+        var excluded = ScimDocument.ParseAttributeList(query.ExcludedAttributes);
+        var resources = page.Select(g => ScimDocument.Project(GroupResourceMapper.ToResource(g, scim.Profile, scim.BaseUrl, null), CoreSchemas.GroupResource, attributes, excluded));
+        return new ScimJsonResult(ListResponse.Create(resources, total, startIndex));
+    }
+
+    private static async Task<ScimJsonResult> GetGroup(string id, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    {
+        var group = await FindAsync(provisioning, scim, id);
+        return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
+    }
+
+    private static async Task<ScimJsonResult> CreateGroup(HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    {
+        var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
+        var result = await provisioning.CreateFromScimAsync(scim.Actor, scim.AccountId, Text(document, "displayName") ?? "", Text(document, "externalId"),
+            MemberIds(document["members"]), scim.Aborted);
+        var response = await RespondAsync(result.Group, query, scim, db, StatusCodes.Status201Created);
+        return new ScimJsonResult(response.Body, StatusCodes.Status201Created, $"{scim.BaseUrl}/Groups/{result.Group.Id}");
+    }
+
+    private static async Task<ScimJsonResult> ReplaceGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    {
+        var group = await FindAsync(provisioning, scim, id);
+        var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
+        var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"), [new ReplaceMembers(MemberIds(document["members"]))]);
+        await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
+        return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> PatchGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    {
+        var group = await FindAsync(provisioning, scim, id);
+        var operations = PatchOperation.ReadRequest(await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes), scim.Options.MaxPatchOperations);
+        var document = GroupResourceMapper.ToDocument(group);
+        var deferred = new ScimPatchEngine(CoreSchemas.GroupResource, Deferred).Apply(document, operations);
+        var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"), deferred.Select(ToMembershipChange).ToList());
+        await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
+
+        // Entra recommends 204 for group PATCH, and it keeps large groups cheap; a client asking for attributes gets them.
+        if (query.Attributes is null && query.ExcludedAttributes is null)
+        {
+            return TypedResults.NoContent();
+        }
+
+        return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
+    }
+
+    private static async Task<Results<NoContent, ScimJsonResult>> DeleteGroup(string id, ScimContext scim, GroupProvisioning provisioning)
+    {
+        var group = await FindAsync(provisioning, scim, id);
+        await provisioning.DeleteFromScimAsync(scim.Actor, group, scim.Aborted);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Turns a deferred PATCH of <c>members</c> into a set-based membership change.</summary>
+    private static MembershipChange ToMembershipChange(DeferredPatch patch)
+    {
+        if (patch.SubAttribute is not null)
+        {
+            throw ScimException.InvalidPath($"members.{patch.SubAttribute} cannot be patched; add or remove members by value.");
+        }
+
+        return patch.Op switch
+        {
+            PatchOp.Add when patch.ValueFilter is null => new AddMembers(MemberIds(patch.Value)),
+            PatchOp.Remove when patch.ValueFilter is not null => new RemoveMatchingMembers(ScimFilterTranslator.ToPredicate(patch.ValueFilter, GroupQueryMaps.Member)),
+            // remove with a value list removes only the listed members (Entra's default shape), never all of them.
+            PatchOp.Remove when patch.Value is not null and not JsonArray { Count: 0 } => new RemoveMembers(MemberIds(patch.Value)),
+            PatchOp.Remove => new RemoveAllMembers(),
+            PatchOp.Replace when patch.ValueFilter is null => new ReplaceMembers(MemberIds(patch.Value)),
+            _ => throw ScimException.InvalidPath("members with a value filter can only be removed; use add or remove to change membership."),
+        };
+    }
+
+    /// <summary>The <c>value</c> of each member entry; a bare string is read as the id itself.</summary>
+    private static IReadOnlyList<string> MemberIds(JsonNode? value)
+    {
+        var items = value switch
+        {
+            null => [],
+            JsonArray array => array.ToList(),
+            _ => [value],
+        };
+        var ids = new List<string>(items.Count);
+        foreach (var item in items)
+        {
+            var id = item switch
+            {
+                JsonObject member => Filtering(member),
+                JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String => scalar.GetValue<string>(),
+                null => null,
+                _ => throw ScimException.InvalidValue("Each member must be an object with a 'value' naming a user id."),
+            };
+            if (id is not null)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+
+        static string? Filtering(JsonObject member) =>
+            JsonFilterEvaluator.Get(member, "value") switch
+            {
+                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+                null => throw ScimException.InvalidValue("A member entry needs a 'value' naming a user id."),
+                _ => throw ScimException.InvalidValue("A member's 'value' must be a string user id."),
+            };
+    }
+
+    private static async Task<ScimJsonResult> RespondAsync(UserGroup group, ScimSingleQuery query, ScimContext scim, ScimDbContext db, int status)
+    {
+        var attributes = ScimDocument.ParseAttributeList(query.Attributes);
+        var excluded = ScimDocument.ParseAttributeList(query.ExcludedAttributes);
+        var wantsMembers = attributes.Count > 0
+            ? attributes.Any(a => string.Equals(a.Name, "members", StringComparison.OrdinalIgnoreCase))
+            : !excluded.Any(a => string.Equals(a.Name, "members", StringComparison.OrdinalIgnoreCase) && a.SubAttribute is null);
+        List<GroupMemberView>? members = null;
+        if (wantsMembers)
+        {
+            members = await db.UserGroupMembers.AsNoTracking().Where(m => m.UserGroupKey == group.Key)
+                .OrderBy(m => m.UserKey)
+                .Select(m => new GroupMemberView(m.User.Id, m.User.UserName))
+                .ToListAsync(scim.Aborted);
+        }
+
+        var resource = GroupResourceMapper.ToResource(group, scim.Profile, scim.BaseUrl, members);
+        return new ScimJsonResult(ScimDocument.Project(resource, CoreSchemas.GroupResource, attributes, excluded), status);
+    }
+
+    private static async Task<UserGroup> FindAsync(GroupProvisioning provisioning, ScimContext scim, string id) =>
+        (id.Length <= 64 ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null)
+        ?? throw ScimException.NotFound($"Group '{ScimFilters.Truncate(id)}' not found.");
+
+    private static string? Text(JsonObject document, string name) =>
+        document[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}

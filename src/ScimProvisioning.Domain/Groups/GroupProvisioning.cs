@@ -1,0 +1,262 @@
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Persistence;
+
+namespace ScimProvisioning.Domain.Groups;
+
+/// <summary>The outcome of a group write: member ids that named no user of the account are ignored and reported.</summary>
+public sealed record GroupWriteResult(UserGroup Group, bool Adopted, IReadOnlyList<string> IgnoredMemberIds);
+
+/// <summary>
+/// SCIM groups and user groups (SPEC §2.1 rules 4–8, 10): the reserved <c>CF</c> prefix, system groups, adoption by
+/// name, uniqueness, the SCIM-managed lock, and set-based membership changes, every one through the lockout guard.
+/// </summary>
+public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock)
+{
+    public const string ResourceType = "group";
+
+    /// <summary>Cloudflare reserves group names beginning with "CF" — literally and case-sensitively ("CFO Office" too).</summary>
+    public const string ReservedPrefix = "CF";
+
+    public Task<UserGroup?> FindAsync(string accountId, string id, CancellationToken cancellationToken) =>
+        db.UserGroups.SingleOrDefaultAsync(g => g.AccountId == accountId && g.Id == id, cancellationToken);
+
+    /// <summary>Creates the account's system groups that are missing: one per account-scoped role.</summary>
+    public async Task EnsureSystemGroupsAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var existing = await db.UserGroups.Where(g => g.AccountId == accountId && g.SystemRoleId != null)
+            .Select(g => g.SystemRoleId!).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var role in PermissionGroupCatalog.All.Where(r => r.Scope == ScopeKind.Account && !existing.Contains(r.Id)))
+        {
+            var group = new UserGroup
+            {
+                Id = UserGroup.SystemGroupId(role.Id),
+                AccountId = accountId,
+                SystemRoleId = role.Id,
+                IsScimManaged = true,
+                Created = now,
+                LastModified = now,
+                Version = 1,
+            };
+            group.Rename(UserGroup.SystemGroupName(accountId, role));
+            db.UserGroups.Add(group);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// SCIM POST /Groups: creates a SCIM-managed group, or adopts an existing group of the same name (any case) that is
+    /// not SCIM-managed (rule 8) — Entra and Okta link groups this way. A SCIM-managed namesake is 409.
+    /// </summary>
+    public async Task<GroupWriteResult> CreateFromScimAsync(Actor actor, string accountId, string name, string? externalId, IReadOnlyList<string> memberUserIds, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        var existing = await db.UserGroups.SingleOrDefaultAsync(g => g.AccountId == accountId && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken);
+        if (existing is { IsScimManaged: true })
+        {
+            throw NameTaken(name);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var group = existing ?? new UserGroup { Id = Identifiers.NewTag(), AccountId = accountId, Created = now, Version = 0 };
+        if (existing is null)
+        {
+            group.Rename(name);
+            db.UserGroups.Add(group);
+        }
+
+        group.IsScimManaged = true;
+        group.ExternalId = externalId;
+        group.LastModified = now;
+        group.Version++;
+        var (resolved, ignored) = await ResolveUsersAsync(accountId, memberUserIds, cancellationToken);
+        try
+        {
+            // Creating or adopting a group takes no role away, so it needs a transaction but not the lockout guard.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            var added = await AddAsync(group, resolved.Values, cancellationToken);
+            audit.Record(accountId, actor, AuditActions.CreateScimGroup, ResourceType, group.Id, AuditActions.Success,
+                new { name, adopted = existing is not null, membersAdded = added, ignoredMemberIds = ignored });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsUniqueViolation(e))
+        {
+            throw NameTaken(name);
+        }
+
+        return new GroupWriteResult(group, existing is not null, ignored);
+    }
+
+    /// <summary>SCIM PUT or PATCH /Groups/{id}: rename, externalId and membership changes in request order.</summary>
+    public async Task<GroupWriteResult> UpdateFromScimAsync(Actor actor, UserGroup group, GroupUpdate update, string action, CancellationToken cancellationToken)
+    {
+        if (update.Name is not null && update.Name != group.Name)
+        {
+            if (group.IsSystem)
+            {
+                throw new DomainException(DomainErrorKind.Immutable, $"'{group.Name}' is a Cloudflare system group: it cannot be renamed; only its members can change.", "displayName");
+            }
+
+            ValidateName(update.Name);
+            if (Identifiers.NormalizeKey(update.Name) != group.NameKey &&
+                await db.UserGroups.AnyAsync(g => g.AccountId == group.AccountId && g.NameKey == Identifiers.NormalizeKey(update.Name), cancellationToken))
+            {
+                throw NameTaken(update.Name);
+            }
+
+            group.Rename(update.Name);
+        }
+
+        if (update.ExternalIdGiven && !group.IsSystem)
+        {
+            group.ExternalId = update.ExternalId;
+        }
+
+        return await ApplyMembershipAsync(actor, group, update.Membership, action, new { name = group.Name }, cancellationToken);
+    }
+
+    /// <summary>SCIM DELETE /Groups/{id}: custom groups and their policies go; system groups cannot be deleted.</summary>
+    public async Task DeleteFromScimAsync(Actor actor, UserGroup group, CancellationToken cancellationToken)
+    {
+        if (group.IsSystem)
+        {
+            throw new DomainException(DomainErrorKind.Immutable, $"'{group.Name}' is a Cloudflare system group and cannot be deleted; remove its members instead.");
+        }
+
+        await DeleteAsync(actor, group, AuditActions.DeleteScimGroup, cancellationToken);
+    }
+
+    /// <summary>The membership changes, set-based, in one guarded transaction; ids are resolved before it starts.</summary>
+    public async Task<GroupWriteResult> ApplyMembershipAsync(Actor actor, UserGroup group, IReadOnlyList<MembershipChange> changes, string action, object? summary, CancellationToken cancellationToken)
+    {
+        var named = changes.SelectMany(c => c switch
+        {
+            AddMembers add => add.UserIds,
+            RemoveMembers remove => remove.UserIds,
+            ReplaceMembers replace => replace.UserIds,
+            _ => [],
+        });
+        var (resolved, ignored) = await ResolveUsersAsync(group.AccountId, named, cancellationToken);
+        group.LastModified = clock.GetUtcNow().UtcDateTime;
+        group.Version++;
+        var added = 0;
+        var removed = 0;
+        try
+        {
+            await guard.CommitGuardedAsync(group.AccountId, LockoutCheck.WhenLockoutPreventionIsOn, actor, action, ResourceType, group.Id, async ct =>
+            {
+                foreach (var change in changes)
+                {
+                    switch (change)
+                    {
+                        case AddMembers add:
+                            added += await AddAsync(group, Keys(add.UserIds), ct);
+                            break;
+                        case RemoveMembers remove:
+                            var keys = Keys(remove.UserIds).ToList();
+                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey)).ExecuteDeleteAsync(ct);
+                            break;
+                        case RemoveMatchingMembers matching:
+                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).Where(matching.Predicate).ExecuteDeleteAsync(ct);
+                            break;
+                        case RemoveAllMembers:
+                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+                            break;
+                        case ReplaceMembers replace:
+                            var wanted = Keys(replace.UserIds).ToHashSet();
+                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key && !wanted.Contains(m.UserKey)).ExecuteDeleteAsync(ct);
+                            added += await AddAsync(group, wanted, ct);
+                            break;
+                    }
+                }
+
+                audit.Record(group.AccountId, actor, action, ResourceType, group.Id, AuditActions.Success,
+                    new { details = summary, membersAdded = added, membersRemoved = removed, ignoredMemberIds = ignored });
+                await db.SaveChangesAsync(ct);
+            }, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainException(DomainErrorKind.PreconditionFailed, "The group was changed by another request; read it again and retry.");
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsUniqueViolation(e))
+        {
+            throw NameTaken(group.Name);
+        }
+
+        return new GroupWriteResult(group, false, ignored);
+
+        IEnumerable<long> Keys(IEnumerable<string> ids) => ids.Where(resolved.ContainsKey).Select(id => resolved[id]).Distinct();
+    }
+
+    public async Task DeleteAsync(Actor actor, UserGroup group, string action, CancellationToken cancellationToken)
+    {
+        await guard.CommitGuardedAsync(group.AccountId, LockoutCheck.WhenLockoutPreventionIsOn, actor, action, ResourceType, group.Id, async ct =>
+        {
+            // Set-based: a group of 100,000 members is deleted without loading them.
+            await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+            await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+            db.UserGroups.Remove(group);
+            audit.Record(group.AccountId, actor, action, ResourceType, group.Id, AuditActions.Success, new { name = group.Name });
+            await db.SaveChangesAsync(ct);
+        }, cancellationToken);
+    }
+
+    /// <summary>Inserts the users not yet in the group; returns how many were added.</summary>
+    private async Task<int> AddAsync(UserGroup group, IEnumerable<long> userKeys, CancellationToken cancellationToken)
+    {
+        var keys = userKeys.Distinct().ToList();
+        if (keys.Count == 0)
+        {
+            return 0;
+        }
+
+        var present = group.Key == 0 ? [] : await db.UserGroupMembers
+            .Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey)).Select(m => m.UserKey).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var missing = keys.Except(present).ToList();
+        db.UserGroupMembers.AddRange(missing.Select(k => new UserGroupMember { UserGroupKey = group.Key, UserKey = k, Added = now }));
+        await db.SaveChangesAsync(cancellationToken);
+        return missing.Count;
+    }
+
+    /// <summary>Maps SCIM user ids to users of the account; ids that name none are returned separately, to be ignored.</summary>
+    public async Task<(Dictionary<string, long> Resolved, IReadOnlyList<string> Ignored)> ResolveUsersAsync(string accountId, IEnumerable<string> userIds, CancellationToken cancellationToken)
+    {
+        var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
+        var resolved = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Where(Identifiers.IsTag).Chunk(5000))
+        {
+            var found = await db.Users.AsNoTracking().Where(u => u.AccountId == accountId && chunk.Contains(u.Id))
+                .Select(u => new { u.Id, u.Key }).ToListAsync(cancellationToken);
+            foreach (var user in found)
+            {
+                resolved[user.Id] = user.Key;
+            }
+        }
+
+        return (resolved, ids.Where(id => !resolved.ContainsKey(id)).ToList());
+    }
+
+    public static void ValidateName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new DomainException(DomainErrorKind.Invalid, "displayName is required and must not be empty.", "displayName");
+        }
+
+        if (name.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        {
+            throw new DomainException(DomainErrorKind.Invalid,
+                $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name (for example \"Cloudflare-Admins\").", "displayName");
+        }
+    }
+
+    private static DomainException NameTaken(string name) =>
+        new(DomainErrorKind.Conflict, $"A group named '{name}' already exists in this account and is managed by SCIM (group names are compared case-insensitively).", "displayName");
+}
