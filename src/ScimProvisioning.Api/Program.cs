@@ -36,6 +36,10 @@ app.MapScim();
 var accounts = app.MapGroup("/client/v4/accounts/{account_id}");
 accounts.MapAdminMembers();
 accounts.MapAdminTokens();
+accounts.MapAdminPermissionGroups();
+accounts.MapAdminResourceGroups();
+accounts.MapAdminUserGroups();
+accounts.MapAdminAuditLogs();
 
 await app.RunAsync();
 return 0;

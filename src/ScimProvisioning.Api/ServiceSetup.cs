@@ -52,6 +52,7 @@ public static class ServiceSetup
         builder.Services.AddScoped<EffectivePermissions>();
         builder.Services.AddScoped<UserProvisioning>();
         builder.Services.AddScoped<Domain.Groups.GroupProvisioning>();
+        builder.Services.AddScoped<PolicyAssignments>();
         builder.Services.AddSingleton(configuration.GetSection("Guards").Get<GuardSettings>() ?? new GuardSettings());
         builder.Services.AddScoped<ScimContext>();
         builder.Services.AddValidatorsFromAssemblyContaining<CloudflareUserRules>(ServiceLifetime.Singleton);

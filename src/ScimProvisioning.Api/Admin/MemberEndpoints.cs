@@ -5,6 +5,8 @@ using ScimProvisioning.Domain;
 using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Users;
 
 namespace ScimProvisioning.Api.Admin;
 
@@ -18,6 +20,13 @@ public static class MemberEndpoints
             .WithName("ListAccountMembers").WithSummary("List account members (Cloudflare envelope, page/per_page)");
         members.MapGet("/{member_id}", GetMember).RequireAuthorization(Policies.AccountRead)
             .WithName("GetAccountMember").WithSummary("Get one account member");
+        members.MapPost("", AddMember).RequireAuthorization(Policies.AccountWrite)
+            .WithName("AddAccountMember").WithSummary("Add a member the traditional way: {email, roles:[id…]} or {email, policies:[…]}");
+        members.MapPut("/{member_id}", UpdateMember).RequireAuthorization(Policies.AccountWrite)
+            .WithName("UpdateAccountMember")
+            .WithSummary("Replace a member's direct policies: {roles:[id or {id}…]} (account scope) or {policies:[…]}. Works with the SCIM token (Cloudflare's Super Administrator recovery).");
+        members.MapDelete("/{member_id}", RemoveMember).RequireAuthorization(Policies.AccountWrite)
+            .WithName("RemoveAccountMember").WithSummary("Remove a member from the account (its user is deprovisioned: active false)");
         members.MapGet("/{member_id}/effective_permissions", GetEffectivePermissions).RequireAuthorization(Policies.AccountRead)
             .WithName("GetEffectivePermissions")
             .WithSummary("Extension (not in Cloudflare's API): every role the member holds, its scope and every source granting it");
@@ -83,6 +92,89 @@ public static class MemberEndpoints
             }),
         });
     }
+
+    private static async Task<IResult> AddMember(string account_id, HttpContext http, UserProvisioning users, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    {
+        var body = await AdminRequests.ReadAsync(http.Request);
+        var email = AdminRequests.Text(body, "email");
+        if (string.IsNullOrWhiteSpace(email) || !System.Net.Mail.MailAddress.TryCreate(email, out _))
+        {
+            throw AdminRequests.Invalid("A member needs a valid 'email'.", "email");
+        }
+
+        var drafts = await DraftsAsync(db, account_id, body, cancellationToken);
+        await assignments.BuildAsync(account_id, drafts, cancellationToken); // validate before anything is written
+        db.ChangeTracker.Clear();
+        var user = users.NewUser(account_id);
+        user.SetUserName(email);
+        user.Emails.Add(new UserEmail { Value = email, Type = "work", Primary = true });
+        await users.CreateAsync(Actor(http), user, cancellationToken, AuditActions.AddMember);
+        var member = await db.Members.Include(m => m.User).SingleAsync(m => m.UserKey == user.Key, cancellationToken);
+        await assignments.ReplaceMemberPoliciesAsync(Actor(http), member, drafts, AuditActions.UpdateMember, cancellationToken);
+        return await RespondAsync(db, member, cancellationToken);
+    }
+
+    private static async Task<IResult> UpdateMember(string account_id, string member_id, HttpContext http, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.Include(m => m.User).SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
+        if (member is null)
+        {
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+        }
+
+        var body = await AdminRequests.ReadAsync(http.Request);
+        var drafts = await DraftsAsync(db, account_id, body, cancellationToken);
+        await assignments.ReplaceMemberPoliciesAsync(Actor(http), member, drafts, AuditActions.UpdateMember, cancellationToken);
+        return await RespondAsync(db, member, cancellationToken);
+    }
+
+    private static async Task<IResult> RemoveMember(string account_id, string member_id, HttpContext http, UserProvisioning users, ScimDbContext db, CancellationToken cancellationToken)
+    {
+        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
+        if (member is null)
+        {
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+        }
+
+        var user = await db.Users.Include(u => u.Emails).SingleAsync(u => u.Key == member.UserKey, cancellationToken);
+        user.Active = false;
+        await users.UpdateAsync(Actor(http), user, AuditActions.RemoveMember, cancellationToken);
+        return CloudflareResults.Ok(new { id = member_id });
+    }
+
+    /// <summary><c>roles</c> (one account-wide allow policy, Cloudflare's legacy shape) or <c>policies</c>.</summary>
+    private static async Task<List<PolicyDraft>> DraftsAsync(ScimDbContext db, string accountId, System.Text.Json.Nodes.JsonNode body, CancellationToken cancellationToken)
+    {
+        if (body["policies"] is not null)
+        {
+            return AdminRequests.Policies(body["policies"]);
+        }
+
+        if (body["roles"] is null)
+        {
+            throw AdminRequests.Invalid("Send either 'roles' (ids or {\"id\"} objects) or 'policies'.", "roles");
+        }
+
+        var roles = AdminRequests.Ids(body["roles"], "roles");
+        if (roles.Count == 0)
+        {
+            return [];
+        }
+
+        var accountScope = await db.ResourceGroups.AsNoTracking()
+            .Where(r => r.AccountId == accountId && r.ScopeKey == ResourceGroup.AccountScopeKey(accountId))
+            .OrderBy(r => r.Created).ToListAsync(cancellationToken);
+        var scope = accountScope.FirstOrDefault(r => r.Kind == ScopeKind.Account);
+        return [new PolicyDraft(PolicyAccess.Allow, roles, scope?.Id, scope is null ? new ScopeDraft(ResourceGroup.AccountScopeKey(accountId), ["*"]) : null)];
+    }
+
+    private static async Task<IResult> RespondAsync(ScimDbContext db, Member member, CancellationToken cancellationToken)
+    {
+        var policies = await PoliciesOf(db, member.AccountId, [member.Id], cancellationToken);
+        return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
+    }
+
+    private static Actor Actor(HttpContext http) => new(http.User.TokenId()!);
 
     private static async Task<ILookup<string, Policy>> PoliciesOf(ScimDbContext db, string accountId, List<string> memberIds, CancellationToken cancellationToken) =>
         (await db.Policies.AsNoTracking().Include(p => p.ResourceGroup)

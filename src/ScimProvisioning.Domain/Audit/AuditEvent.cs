@@ -33,6 +33,15 @@ public static class AuditActions
     public const string RevokeToken = "Revoke API Token";
     public const string CreateAccount = "Create Account";
     public const string AddMember = "Add Member";
+    public const string UpdateMember = "Update Member";
+    public const string RemoveMember = "Remove Member";
+    public const string CreateUserGroup = "Create User Group";
+    public const string UpdateUserGroup = "Update User Group";
+    public const string DeleteUserGroup = "Delete User Group";
+    public const string UpdateUserGroupMembers = "Update User Group Members";
+    public const string CreateResourceGroup = "Create Resource Group";
+    public const string UpdateResourceGroup = "Update Resource Group";
+    public const string DeleteResourceGroup = "Delete Resource Group";
 
     public const string Success = "success";
     public const string Refused = "refused";

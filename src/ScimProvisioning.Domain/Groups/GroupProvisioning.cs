@@ -207,6 +207,78 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         }, cancellationToken);
     }
 
+    /// <summary>Admin API: a user group created by hand (not SCIM-managed), with its policies, in one transaction.</summary>
+    public async Task<UserGroup> CreateCustomAsync(Actor actor, string accountId, string name, IReadOnlyList<PolicyDraft> policies, PolicyAssignments assignments, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        if (await db.UserGroups.AnyAsync(g => g.AccountId == accountId && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken))
+        {
+            throw new DomainException(DomainErrorKind.Conflict, $"A group named '{name}' already exists in this account.", "name");
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var group = new UserGroup { Id = Identifiers.NewTag(), AccountId = accountId, Created = now, LastModified = now, Version = 1 };
+        group.Rename(name);
+        var built = await assignments.BuildAsync(accountId, policies, cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.UserGroups.Add(group);
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var policy in built)
+        {
+            policy.UserGroupKey = group.Key;
+        }
+
+        db.Policies.AddRange(built);
+        audit.Record(accountId, actor, AuditActions.CreateUserGroup, ResourceType, group.Id, AuditActions.Success, new { name, policies = built.Count });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.IsUniqueViolation(e))
+        {
+            throw new DomainException(DomainErrorKind.Conflict, $"A group named '{name}' already exists in this account.", "name");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return group;
+    }
+
+    /// <summary>
+    /// A SCIM-managed group's name, membership and existence change only through SCIM (Cloudflare locks them in the
+    /// dashboard and API); its policies can still be edited.
+    /// </summary>
+    public static void EnsureAdminMayChange(UserGroup group, string what)
+    {
+        if (group.IsSystem || group.IsScimManaged)
+        {
+            throw new DomainException(DomainErrorKind.Immutable,
+                $"'{group.Name}' is managed by SCIM: its {what} can only be changed by the identity provider. Its policies can still be edited.");
+        }
+    }
+
+    /// <summary>Admin API: rename a group that is not SCIM-managed.</summary>
+    public async Task RenameAsync(Actor actor, UserGroup group, string name, CancellationToken cancellationToken)
+    {
+        if (name == group.Name)
+        {
+            return;
+        }
+
+        EnsureAdminMayChange(group, "name");
+        ValidateName(name);
+        if (await db.UserGroups.AnyAsync(g => g.AccountId == group.AccountId && g.Key != group.Key && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken))
+        {
+            throw new DomainException(DomainErrorKind.Conflict, $"A group named '{name}' already exists in this account.", "name");
+        }
+
+        var before = group.Name;
+        group.Rename(name);
+        group.LastModified = clock.GetUtcNow().UtcDateTime;
+        group.Version++;
+        audit.Record(group.AccountId, actor, AuditActions.UpdateUserGroup, ResourceType, group.Id, AuditActions.Success, new { renamedFrom = before, name });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>Inserts the users not yet in the group; returns how many were added.</summary>
     private async Task<int> AddAsync(UserGroup group, IEnumerable<long> userKeys, CancellationToken cancellationToken)
     {

@@ -11,10 +11,10 @@ public sealed class Policy
 {
     public required string Id { get; init; }
     public required string AccountId { get; init; }
-    public string? MemberId { get; init; }
+    public string? MemberId { get; set; }
     public Member? Member { get; init; }
     /// <summary>The user group the policy is attached to (database key), when it is a group policy.</summary>
-    public long? UserGroupKey { get; init; }
+    public long? UserGroupKey { get; set; }
     public PolicyAccess Access { get; set; }
     public required string ResourceGroupId { get; set; }
     public ResourceGroup ResourceGroup { get; set; } = null!;

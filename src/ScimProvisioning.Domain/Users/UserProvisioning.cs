@@ -24,7 +24,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         return new User { Id = Identifiers.NewTag(), AccountId = accountId, Active = true, Created = now, LastModified = now, Version = 1 };
     }
 
-    public async Task<User> CreateAsync(Actor actor, User user, CancellationToken cancellationToken)
+    public async Task<User> CreateAsync(Actor actor, User user, CancellationToken cancellationToken, string action = AuditActions.CreateScimUser)
     {
         Validate(user);
         await EnsureUserNameFreeAsync(user, cancellationToken);
@@ -35,7 +35,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
             db.Members.Add(NewMember(user));
         }
 
-        audit.Record(user.AccountId, actor, AuditActions.CreateScimUser, ResourceType, user.Id, AuditActions.Success,
+        audit.Record(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
             new { user.UserName, user.Active, member = user.Active ? "provisioned with Minimal Account Access" : "none (inactive)" });
         await SaveAsync(user, cancellationToken);
         return user;
