@@ -65,6 +65,54 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
         return body["id"]!.GetValue<string>();
     }
 
+    /// <summary>Pushes a group (Okta's shape) and returns its id.</summary>
+    public async Task<string> CreateGroupAsync(string displayName, params string[] memberIds)
+    {
+        var members = string.Join(",", memberIds.Select(m => $$"""{"value":"{{m}}"}"""));
+        var response = await PostAsync("/Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"{{displayName}}","members":[{{members}}]}""");
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"create group: {(int)response.StatusCode} {body}");
+        return body["id"]!.GetValue<string>();
+    }
+
+    public async Task<JsonObject> GetGroupAsync(string id, string query = "")
+    {
+        var response = await GetAsync($"/Groups/{id}{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (JsonObject)await response.ReadJsonAsync();
+    }
+
+    public async Task<List<string>> MemberValuesAsync(string groupId) =>
+        (await GetGroupAsync(groupId))["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>The id of the account's first Super Administrator (created with the account).</summary>
+    public Task<string> OwnerUserIdAsync() => QueryAsync(db => db.Users.Where(u => u.AccountId == AccountId).OrderBy(u => u.Key).Select(u => u.Id).FirstAsync());
+
+    public Task<HttpResponseMessage> AdminGetAsync(string relative) => Admin.GetAsync(AdminBase + relative);
+
+    public Task<HttpResponseMessage> AdminPostAsync(string relative, string json) => Admin.PostAsync(AdminBase + relative, Body(json, "application/json"));
+
+    public Task<HttpResponseMessage> AdminPutAsync(string relative, string json) => Admin.PutAsync(AdminBase + relative, Body(json, "application/json"));
+
+    public Task<HttpResponseMessage> AdminDeleteAsync(string relative) => Admin.DeleteAsync(AdminBase + relative);
+
+    /// <summary>The names of the roles a user's member really holds (effective permissions), or null when it is no member.</summary>
+    public async Task<List<string>?> EffectiveRolesAsync(string userId)
+    {
+        var memberId = await MemberIdOfAsync(userId);
+        if (memberId is null)
+        {
+            return null;
+        }
+
+        var body = await (await AdminGetAsync($"/members/{memberId}/effective_permissions")).ReadJsonAsync();
+        return body["result"]!["roles"]!.AsArray().Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A policy body granting roles at account scope.</summary>
+    public string AccountPolicy(string access, params string[] roleIds) =>
+        $$"""{"access":"{{access}}","permission_groups":[{{string.Join(",", roleIds.Select(r => $$"""{"id":"{{r}}"}"""))}}],"resource_groups":[{"scope":{"key":"com.cloudflare.api.account.{{AccountId}}","objects":[{"key":"*"}]} } ]}""";
+
     public async Task<JsonObject> GetUserAsync(string id)
     {
         var response = await GetAsync($"/Users/{id}");
