@@ -94,3 +94,12 @@ public sealed class StandardApiFactory : ScimApiFactory
 {
     protected override string Profile => "Standard";
 }
+
+/// <summary>Cloudflare's exact behaviour: only deprovisioning the last Super Administrator is guarded.</summary>
+public sealed class UnguardedApiFactory : ScimApiFactory
+{
+    protected override string Profile => "Standard";
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        base.Settings().Append(new("Guards:PreventSuperAdminLockout", "false"));
+}
