@@ -15,8 +15,9 @@ if (commandLineMode)
     return await CommandLine.RunAsync(app.Services, args);
 }
 
-app.UseExceptionHandler();
+// Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging();
+app.UseExceptionHandler();
 app.Use(async (context, next) =>
 {
     // An API: nothing is sniffed, and authenticated answers are never cached.

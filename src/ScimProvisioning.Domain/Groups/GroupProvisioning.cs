@@ -142,8 +142,16 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             _ => [],
         });
         var (resolved, ignored) = await ResolveUsersAsync(group.AccountId, named, cancellationToken);
-        group.LastModified = clock.GetUtcNow().UtcDateTime;
-        group.Version++;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A rename or externalId change is an optimistic-concurrency write of the group row; membership changes are
+        // set-based and commute, so they only bump the version in SQL and never conflict with each other.
+        var attributesChanged = db.Entry(group).State == EntityState.Modified;
+        if (attributesChanged)
+        {
+            group.LastModified = now;
+            group.Version++;
+        }
+
         var added = 0;
         var removed = 0;
         try
@@ -175,10 +183,20 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
                     }
                 }
 
+                if (!attributesChanged)
+                {
+                    await db.UserGroups.Where(g => g.Key == group.Key)
+                        .ExecuteUpdateAsync(g => g.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.LastModified, now), ct);
+                }
+
                 audit.Record(group.AccountId, actor, action, ResourceType, group.Id, AuditActions.Success,
                     new { details = summary, membersAdded = added, membersRemoved = removed, ignoredMemberIds = ignored });
                 await db.SaveChangesAsync(ct);
             }, cancellationToken);
+            if (!attributesChanged)
+            {
+                await db.Entry(group).ReloadAsync(cancellationToken);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {
