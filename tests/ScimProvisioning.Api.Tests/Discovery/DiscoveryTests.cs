@@ -27,7 +27,7 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
     }
 
     [Fact]
-    public async Task Schemas_lists_user_and_enterprise_user_with_full_attribute_definitions()
+    public async Task Schemas_lists_user_enterprise_user_and_group_with_full_attribute_definitions()
     {
         var account = await factory.CreateAccountAsync();
         var body = await (await account.GetAsync("/Schemas")).AssertStatusAsync(HttpStatusCode.OK);
@@ -36,6 +36,10 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
         var user = schemas.Single(s => s!["id"]!.GetValue<string>() == "urn:ietf:params:scim:schemas:core:2.0:User")!;
         Assert.Equal("User Account", user["description"]!.GetValue<string>());
         Assert.Contains(schemas, s => s!["id"]!.GetValue<string>() == "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+        var group = schemas.Single(s => s!["id"]!.GetValue<string>() == "urn:ietf:params:scim:schemas:core:2.0:Group")!;
+        var members = group["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "members")!;
+        Assert.True(members["multiValued"]!.GetValue<bool>());
+        Assert.Equal("immutable", members["subAttributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "value")!["mutability"]!.GetValue<string>());
         var userName = user["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "userName")!;
         Assert.Equal("string", userName["type"]!.GetValue<string>());
         Assert.True(userName["required"]!.GetValue<bool>());
@@ -55,7 +59,7 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
     }
 
     [Fact]
-    public async Task Resource_types_name_the_users_endpoint_and_its_extension()
+    public async Task Resource_types_name_the_users_and_groups_endpoints()
     {
         var account = await factory.CreateAccountAsync();
         var body = await (await account.GetAsync("/ResourceTypes")).AssertStatusAsync(HttpStatusCode.OK);
@@ -63,6 +67,8 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
         Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:User", user["schema"]!.GetValue<string>());
         Assert.Equal("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", user["schemaExtensions"]![0]!["schema"]!.GetValue<string>());
         await (await account.GetAsync("/ResourceTypes/User")).AssertStatusAsync(HttpStatusCode.OK);
+        var group = body["Resources"]!.AsArray().Single(r => r!["endpoint"]!.GetValue<string>() == "/Groups")!;
+        Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:Group", group["schema"]!.GetValue<string>());
         await (await account.GetAsync("/ResourceTypes/Printer")).AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
 
