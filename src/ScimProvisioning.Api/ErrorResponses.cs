@@ -39,9 +39,15 @@ public static class ErrorResponses
 }
 
 /// <summary>A SCIM JSON document written with <c>Content-Type: application/scim+json</c>.</summary>
-public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Status200OK, string? location = null) : IResult
+public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Status200OK, string? location = null, string? etag = null) : IResult
 {
     public JsonNode Body => body;
+
+    public int Status => status;
+
+    public string? Location => location;
+
+    public string? ETag => etag;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -50,6 +56,11 @@ public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Statu
         if (location is not null)
         {
             httpContext.Response.Headers.Location = location;
+        }
+
+        if (etag is not null)
+        {
+            httpContext.Response.Headers.ETag = etag;
         }
 
         await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());

@@ -136,7 +136,7 @@ public static class MemberEndpoints
             return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
         }
 
-        var user = await db.Users.Include(u => u.Emails).SingleAsync(u => u.Key == member.UserKey, cancellationToken);
+        var user = await db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleAsync(u => u.Key == member.UserKey, cancellationToken);
         user.Active = false;
         await users.UpdateAsync(Actor(http), user, AuditActions.RemoveMember, cancellationToken);
         return CloudflareResults.Ok(new { id = member_id });

@@ -69,6 +69,19 @@ public sealed record ScimListQuery(
     [property: FromQuery(Name = "attributes")] string? Attributes,
     [property: FromQuery(Name = "excludedAttributes")] string? ExcludedAttributes)
 {
+    [FromQuery(Name = "sortBy")]
+    public string? SortBy { get; init; }
+
+    [FromQuery(Name = "sortOrder")]
+    public string? SortOrder { get; init; }
+
+    /// <summary>RFC 9865: an empty value asks for the first page.</summary>
+    [FromQuery(Name = "cursor")]
+    public string? Cursor { get; init; }
+
+    public ListRequest ToRequest(ScimContext scim) =>
+        ScimQueries.ToRequest(scim, Filter, StartIndex, Count, SortBy, SortOrder, Cursor, Attributes, ExcludedAttributes);
+
     /// <summary>1-based; values below 1 are 1 (RFC 7644 §3.4.2.4).</summary>
     public int ParsedStartIndex => ParseInteger(StartIndex, "startIndex") is { } value ? (int)Math.Clamp(value, 1, int.MaxValue) : 1;
 

@@ -53,6 +53,7 @@ public sealed class UserGroup
 public sealed class UserGroupMember
 {
     public long UserGroupKey { get; init; }
+    public UserGroup Group { get; init; } = null!;
     public long UserKey { get; init; }
     public User User { get; init; } = null!;
     public DateTime Added { get; init; }

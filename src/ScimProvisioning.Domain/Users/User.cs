@@ -47,10 +47,13 @@ public sealed class User
     public string? Department { get; set; }
     public string? ManagerId { get; set; }
 
-    /// <summary>Multi-valued attributes other than emails (phoneNumbers, addresses, …) as a JSON object.</summary>
-    public string? ExtraAttributesJson { get; set; }
-
     public List<UserEmail> Emails { get; init; } = [];
+
+    /// <summary>The other multi-valued attributes (phoneNumbers, ims, photos, addresses, entitlements, roles, x509Certificates).</summary>
+    public List<UserMultiValue> MultiValues { get; init; } = [];
+
+    /// <summary>The groups (user groups and system groups) the user is in; never loaded as a whole.</summary>
+    public List<Groups.UserGroupMember> GroupMemberships { get; init; } = [];
 
     public DateTime Created { get; init; }
     public DateTime LastModified { get; set; }
@@ -77,4 +80,29 @@ public sealed class UserEmail
     public string? Display { get; set; }
     public bool Primary { get; set; }
     public int Position { get; set; }
+}
+
+/// <summary>
+/// One value of a multi-valued attribute other than emails, in a row of its own so filters on it run in the database.
+/// The address columns are used by <c>addresses</c> only.
+/// </summary>
+public sealed class UserMultiValue
+{
+    public long Key { get; private set; }
+    public long UserKey { get; set; }
+    public required string Attribute { get; init; }
+    public int Position { get; set; }
+    public string? Value { get; init; }
+
+    /// <summary>The value folded for case-insensitive filtering.</summary>
+    public string? ValueKey { get; init; }
+    public string? Type { get; init; }
+    public string? Display { get; init; }
+    public bool Primary { get; init; }
+    public string? Formatted { get; init; }
+    public string? StreetAddress { get; init; }
+    public string? Locality { get; init; }
+    public string? Region { get; init; }
+    public string? PostalCode { get; init; }
+    public string? Country { get; init; }
 }

@@ -15,7 +15,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     public const string ResourceType = "user";
 
     public Task<User?> FindAsync(string accountId, string userId, CancellationToken cancellationToken) =>
-        db.Users.Include(u => u.Emails).SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
+        db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
 
     /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
     public User NewUser(string accountId)

@@ -350,9 +350,6 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     b.Property<string>("ExternalId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ExtraAttributesJson")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("FamilyName")
                         .HasColumnType("TEXT");
 
@@ -477,6 +474,65 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     b.ToTable("UserEmails");
                 });
 
+            modelBuilder.Entity("ScimProvisioning.Domain.Users.UserMultiValue", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Formatted")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Locality")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PostalCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Primary")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Region")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StreetAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValueKey")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("Attribute", "ValueKey");
+
+                    b.HasIndex("UserKey", "Attribute");
+
+                    b.ToTable("UserMultiValue");
+                });
+
             modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
                 {
                     b.HasOne("ScimProvisioning.Domain.Accounts.Account", null)
@@ -488,17 +544,19 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroupMember", b =>
                 {
-                    b.HasOne("ScimProvisioning.Domain.Groups.UserGroup", null)
+                    b.HasOne("ScimProvisioning.Domain.Groups.UserGroup", "Group")
                         .WithMany("Members")
                         .HasForeignKey("UserGroupKey")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
                     b.HasOne("ScimProvisioning.Domain.Users.User", "User")
-                        .WithMany()
+                        .WithMany("GroupMemberships")
                         .HasForeignKey("UserKey")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Group");
 
                     b.Navigation("User");
                 });
@@ -579,6 +637,15 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ScimProvisioning.Domain.Users.UserMultiValue", b =>
+                {
+                    b.HasOne("ScimProvisioning.Domain.Users.User", null)
+                        .WithMany("MultiValues")
+                        .HasForeignKey("UserKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
                 {
                     b.Navigation("Members");
@@ -587,6 +654,10 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
             modelBuilder.Entity("ScimProvisioning.Domain.Users.User", b =>
                 {
                     b.Navigation("Emails");
+
+                    b.Navigation("GroupMemberships");
+
+                    b.Navigation("MultiValues");
                 });
 #pragma warning restore 612, 618
         }

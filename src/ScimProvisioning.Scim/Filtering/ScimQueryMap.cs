@@ -16,6 +16,7 @@ public interface IScimQueryMap
     string? Key(AttributePath path, bool includeSub);
     QueryColumn? FindColumn(string key);
     QueryCollection? FindCollection(string key);
+    LambdaExpression? FindSortKey(string key);
 }
 
 /// <summary>
@@ -26,6 +27,7 @@ public sealed class ScimQueryMap<T>(string coreSchema, params string[] extension
 {
     private readonly Dictionary<string, QueryColumn> _columns = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, QueryCollection> _collections = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, LambdaExpression> _sortKeys = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="foldedColumn">A column holding the value already case-folded (indexed); used for eq on case-insensitive attributes.</param>
     public ScimQueryMap<T> String(string path, Expression<Func<T, string?>> column, bool caseExact = false, Expression<Func<T, string?>>? foldedColumn = null)
@@ -51,6 +53,15 @@ public sealed class ScimQueryMap<T>(string coreSchema, params string[] extension
         _collections[attribute] = new QueryCollection(collection, typeof(TElement), elementMap);
         return this;
     }
+
+    /// <summary>A sort key for an attribute that is not a single column (a multi-valued attribute's primary value).</summary>
+    public ScimQueryMap<T> SortKey<TKey>(string path, Expression<Func<T, TKey>> key)
+    {
+        _sortKeys[path] = key;
+        return this;
+    }
+
+    public LambdaExpression? FindSortKey(string key) => _sortKeys.GetValueOrDefault(key);
 
     /// <summary>The key of a path relative to this map: <c>name.givenName</c>, or <c>urn:…:User:department</c> for extensions.</summary>
     public string? Key(AttributePath path, bool includeSub)

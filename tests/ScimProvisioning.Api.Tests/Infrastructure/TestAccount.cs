@@ -135,12 +135,12 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
     /// <summary>A fingerprint of every row this account owns, to prove a refused request changed nothing.</summary>
     public Task<string> SnapshotAsync() => QueryAsync(async db =>
     {
-        var users = await db.Users.AsNoTracking().Include(u => u.Emails).Where(u => u.AccountId == AccountId).OrderBy(u => u.Key).ToListAsync();
+        var users = await db.Users.AsNoTracking().Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().Where(u => u.AccountId == AccountId).OrderBy(u => u.Key).ToListAsync();
         var members = await db.Members.AsNoTracking().Where(m => m.AccountId == AccountId).OrderBy(m => m.Id).Select(m => m.Id + m.UserKey + m.Status).ToListAsync();
         var policies = await db.Policies.AsNoTracking().Where(p => p.AccountId == AccountId).OrderBy(p => p.Id).ToListAsync();
         return System.Text.Json.JsonSerializer.Serialize(new
         {
-            users = users.Select(u => new { u.Id, u.UserName, u.Active, u.Version, u.LastModified, u.ExternalId, u.GivenName, u.FamilyName, u.DisplayName, u.ExtraAttributesJson, u.Department, u.ManagerId, emails = u.Emails.OrderBy(e => e.Position).Select(e => new { e.Value, e.Type, e.Primary }) }),
+            users = users.Select(u => new { u.Id, u.UserName, u.Active, u.Version, u.LastModified, u.ExternalId, u.GivenName, u.FamilyName, u.DisplayName, extra = u.MultiValues.OrderBy(v => v.Position).Select(v => v.Attribute + v.Value + v.Type + v.StreetAddress), u.Department, u.ManagerId, emails = u.Emails.OrderBy(e => e.Position).Select(e => new { e.Value, e.Type, e.Primary }) }),
             members,
             policies = policies.Select(p => new { p.Id, p.MemberId, p.Access, p.PermissionGroupIds }),
         });

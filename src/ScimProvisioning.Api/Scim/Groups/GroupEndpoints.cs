@@ -44,25 +44,34 @@ public static class GroupEndpoints
 
     private static async Task<ScimJsonResult> ListGroups([AsParameters] ScimListQuery query, ScimContext scim, ScimDbContext db)
     {
+        var request = query.ToRequest(scim);
+        var page = await SearchAsync(request, scim, db);
+        return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex, request.UsesCursor, page.NextCursor));
+    }
+
+    /// <summary>A filtered, sorted page of groups (never with members): GET /Groups, POST /Groups/.search, root search.</summary>
+    internal static async Task<ListPage<JsonObject>> SearchAsync(ListRequest request, ScimContext scim, ScimDbContext db)
+    {
         var groups = db.UserGroups.AsNoTracking().Where(g => g.AccountId == scim.AccountId);
-        if (!string.IsNullOrWhiteSpace(query.Filter))
+        if (request.Filter is not null)
         {
-            var filter = ScimFilters.Parse(query.Filter, scim, ScimSchemaUris.Group, "displayName", "/Groups");
+            var filter = ScimFilters.Parse(request.Filter, scim, ScimSchemaUris.Group, "displayName", "/Groups");
             groups = groups.Where(ScimFilterTranslator.ToPredicate(filter, GroupQueryMaps.Group));
         }
 
-        var startIndex = query.ParsedStartIndex;
-        var count = query.PageSize(scim.Options.DefaultPageSize, scim.Options.EffectiveMaxPageSize);
-        var (total, page) = await ScimQueries.PageAsync(groups, g => g.Key, startIndex, count, q => q, scim.Aborted);
-        var attributes = ScimDocument.ParseAttributeList(query.Attributes);
-        var excluded = ScimDocument.ParseAttributeList(query.ExcludedAttributes);
-        var resources = page.Select(g => ScimDocument.Project(GroupResourceMapper.ToResource(g, scim.Profile, scim.BaseUrl, null), CoreSchemas.GroupResource, attributes, excluded));
-        return new ScimJsonResult(ListResponse.Create(resources, total, startIndex));
+        var page = await ScimQueries.PageAsync(groups, g => g.Key, request, GroupQueryMaps.Group, q => q, scim.Aborted);
+        var resources = page.Items.Select(g => ScimDocument.Project(GroupResourceMapper.ToResource(g, scim.Profile, scim.BaseUrl, null), CoreSchemas.GroupResource, request.Attributes, request.ExcludedAttributes)).ToList();
+        return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
 
-    private static async Task<ScimJsonResult> GetGroup(string id, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    private static async Task<IResult> GetGroup(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
     {
         var group = await FindAsync(provisioning, scim, id);
+        if (ScimETags.IsNotModified(http, scim.Profile, group.Version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
         return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
     }
 
@@ -72,12 +81,13 @@ public static class GroupEndpoints
         var result = await provisioning.CreateFromScimAsync(scim.Actor, scim.AccountId, Text(document, "displayName") ?? "", Text(document, "externalId"),
             MemberIds(document["members"]), scim.Aborted);
         var response = await RespondAsync(result.Group, query, scim, db, StatusCodes.Status201Created);
-        return new ScimJsonResult(response.Body, StatusCodes.Status201Created, $"{scim.BaseUrl}/Groups/{result.Group.Id}");
+        return new ScimJsonResult(response.Body, StatusCodes.Status201Created, $"{scim.BaseUrl}/Groups/{result.Group.Id}", response.ETag);
     }
 
     private static async Task<ScimJsonResult> ReplaceGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
     {
         var group = await FindAsync(provisioning, scim, id);
+        ScimETags.CheckIfMatch(request, scim.Profile, group.Version);
         var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
         var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"), [new ReplaceMembers(MemberIds(document["members"]))]);
         await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
@@ -87,6 +97,7 @@ public static class GroupEndpoints
     private static async Task<IResult> PatchGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
     {
         var group = await FindAsync(provisioning, scim, id);
+        ScimETags.CheckIfMatch(request, scim.Profile, group.Version);
         var operations = PatchOperation.ReadRequest(await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes), scim.Options.MaxPatchOperations);
         var document = GroupResourceMapper.ToDocument(group);
         var deferred = new ScimPatchEngine(CoreSchemas.GroupResource, Deferred).Apply(document, operations);
@@ -102,9 +113,10 @@ public static class GroupEndpoints
         return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
     }
 
-    private static async Task<Results<NoContent, ScimJsonResult>> DeleteGroup(string id, ScimContext scim, GroupProvisioning provisioning)
+    private static async Task<Results<NoContent, ScimJsonResult>> DeleteGroup(string id, HttpRequest request, ScimContext scim, GroupProvisioning provisioning)
     {
         var group = await FindAsync(provisioning, scim, id);
+        ScimETags.CheckIfMatch(request, scim.Profile, group.Version);
         await provisioning.DeleteFromScimAsync(scim.Actor, group, scim.Aborted);
         return TypedResults.NoContent();
     }
@@ -182,7 +194,8 @@ public static class GroupEndpoints
         }
 
         var resource = GroupResourceMapper.ToResource(group, scim.Profile, scim.BaseUrl, members);
-        return new ScimJsonResult(ScimDocument.Project(resource, CoreSchemas.GroupResource, attributes, excluded), status);
+        return new ScimJsonResult(ScimDocument.Project(resource, CoreSchemas.GroupResource, attributes, excluded), status, null,
+            scim.Profile == Configuration.ScimProfile.Standard ? ScimETags.Format(group.Version) : null);
     }
 
     private static async Task<UserGroup> FindAsync(GroupProvisioning provisioning, ScimContext scim, string id) =>

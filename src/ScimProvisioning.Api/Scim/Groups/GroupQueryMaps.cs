@@ -16,6 +16,7 @@ public static class GroupQueryMaps
         .String("id", g => g.Id, caseExact: true)
         .String("externalId", g => g.ExternalId, caseExact: true)
         .String("displayName", g => g.Name, foldedColumn: g => g.NameKey)
+        .String("meta.resourceType", g => "Group", caseExact: true)
         .DateTime("meta.created", g => g.Created)
         .DateTime("meta.lastModified", g => g.LastModified)
         .Collection("members", g => g.Members, Member);

@@ -45,13 +45,19 @@ public static class GroupResourceMapper
             }).ToArray());
         }
 
-        resource["meta"] = new JsonObject
+        var meta = new JsonObject
         {
             ["resourceType"] = "Group",
             ["created"] = UserResourceMapper.Timestamp(group.Created),
             ["lastModified"] = UserResourceMapper.Timestamp(group.LastModified),
             ["location"] = $"{baseUrl}/Groups/{group.Id}",
         };
+        if (profile == ScimProfile.Standard)
+        {
+            meta["version"] = ScimETags.Format(group.Version);
+        }
+
+        resource["meta"] = meta;
         return resource;
     }
 }

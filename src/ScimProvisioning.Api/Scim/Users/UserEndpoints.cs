@@ -42,26 +42,36 @@ public static class UserEndpoints
 
     private static async Task<ScimJsonResult> ListUsers([AsParameters] ScimListQuery query, ScimContext scim, ScimDbContext db)
     {
+        var request = query.ToRequest(scim);
+        var page = await SearchAsync(request, scim, db);
+        return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex, request.UsesCursor, page.NextCursor));
+    }
+
+    /// <summary>A filtered, sorted page of users as SCIM resources: GET /Users, POST /Users/.search and the root search.</summary>
+    internal static async Task<ListPage<JsonObject>> SearchAsync(ListRequest request, ScimContext scim, ScimDbContext db)
+    {
         var users = db.Users.AsNoTracking().Where(u => u.AccountId == scim.AccountId);
-        if (!string.IsNullOrWhiteSpace(query.Filter))
+        if (request.Filter is not null)
         {
-            var filter = ScimFilters.Parse(query.Filter, scim, ScimProvisioning.Scim.ScimSchemaUris.User, "userName", "/Users");
+            var filter = ScimFilters.Parse(request.Filter, scim, ScimProvisioning.Scim.ScimSchemaUris.User, "userName", "/Users");
             users = users.Where(ScimFilterTranslator.ToPredicate(filter, UserQueryMap.Instance));
         }
 
-        var startIndex = query.ParsedStartIndex;
-        var count = query.PageSize(scim.Options.DefaultPageSize, scim.Options.EffectiveMaxPageSize);
-        var (total, page) = await ScimQueries.PageAsync(users, u => u.Key, startIndex, count, q => q.Include(u => u.Emails), scim.Aborted);
-        var attributes = ScimDocument.ParseAttributeList(query.Attributes);
-        var excluded = ScimDocument.ParseAttributeList(query.ExcludedAttributes);
-        var groups = await GroupsOfAsync(db, page.Select(u => u.Key).ToList(), scim.Aborted);
-        var resources = page.Select(u => ScimDocument.Project(UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()), CoreSchemas.UserResource, attributes, excluded));
-        return new ScimJsonResult(ListResponse.Create(resources, total, startIndex));
+        var page = await ScimQueries.PageAsync(users, u => u.Key, request, UserQueryMap.Instance,
+            q => q.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery(), scim.Aborted);
+        var groups = await GroupsOfAsync(db, page.Items.Select(u => u.Key).ToList(), scim.Aborted);
+        var resources = page.Items.Select(u => ScimDocument.Project(UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()), CoreSchemas.UserResource, request.Attributes, request.ExcludedAttributes)).ToList();
+        return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
 
-    private static async Task<ScimJsonResult> GetUser(string id, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
+    private static async Task<IResult> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
         var user = await FindAsync(provisioning, scim, id);
+        if (ScimETags.IsNotModified(http, scim.Profile, user.Version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
         return await RespondAsync(user, scim, db, query);
     }
 
@@ -82,6 +92,7 @@ public static class UserEndpoints
     private static async Task<ScimJsonResult> ReplaceUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
     {
         var user = await FindAsync(provisioning, scim, id);
+        ScimETags.CheckIfMatch(request, scim.Profile, user.Version);
         var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
         if (scim.Profile == ScimProfile.Cloudflare)
         {
@@ -97,6 +108,7 @@ public static class UserEndpoints
     private static async Task<ScimJsonResult> PatchUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, [AsParameters] ScimSingleQuery query)
     {
         var user = await FindAsync(provisioning, scim, id);
+        ScimETags.CheckIfMatch(request, scim.Profile, user.Version);
         var operations = PatchOperation.ReadRequest(await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes), scim.Options.MaxPatchOperations);
         var document = UserResourceMapper.ToDocument(user);
         if (scim.Profile == ScimProfile.Cloudflare)
@@ -114,7 +126,7 @@ public static class UserEndpoints
         return await RespondAsync(user, scim, db, query);
     }
 
-    private static async Task<Results<NoContent, ScimJsonResult>> DeleteUser(string id, ScimContext scim, UserProvisioning provisioning)
+    private static async Task<Results<NoContent, ScimJsonResult>> DeleteUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning)
     {
         if (scim.Profile == ScimProfile.Cloudflare)
         {
@@ -124,6 +136,7 @@ public static class UserEndpoints
         }
 
         var user = await FindAsync(provisioning, scim, id);
+        ScimETags.CheckIfMatch(request, scim.Profile, user.Version);
         await provisioning.DeleteAsync(scim.Actor, user, scim.Aborted);
         return TypedResults.NoContent();
     }
@@ -135,7 +148,8 @@ public static class UserEndpoints
     private static async Task<ScimJsonResult> RespondAsync(User user, ScimContext scim, ScimDbContext db, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null)
     {
         var groups = await GroupsOfAsync(db, [user.Key], scim.Aborted);
-        return new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups[user.Key].ToList()), query), status, location);
+        return new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups[user.Key].ToList()), query), status, location,
+            scim.Profile == ScimProfile.Standard ? ScimETags.Format(user.Version) : null);
     }
 
     /// <summary>The groups (user groups and system groups) of a page of users, in one query.</summary>

@@ -14,7 +14,8 @@ namespace ScimProvisioning.Api.Scim.Users;
 /// </summary>
 public static class UserResourceMapper
 {
-    private static readonly string[] ExtraMultiValued = ["phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
+    /// <summary>The multi-valued attributes kept in <see cref="UserMultiValue"/> rows.</summary>
+    public static readonly string[] MultiValuedAttributes = ["phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
 
     /// <summary>Every stored attribute, as the PATCH engine sees it (no meta, no groups, never the password).</summary>
     public static JsonObject ToDocument(User user)
@@ -63,12 +64,9 @@ public static class UserResourceMapper
             }).ToArray());
         }
 
-        if (user.ExtraAttributesJson is not null && JsonNode.Parse(user.ExtraAttributesJson) is JsonObject extra)
+        foreach (var attribute in user.MultiValues.OrderBy(v => v.Position).GroupBy(v => v.Attribute))
         {
-            foreach (var (key, value) in extra)
-            {
-                document[key] = value?.DeepClone();
-            }
+            document[attribute.Key] = new JsonArray(attribute.Select(v => (JsonNode)ToJson(v)).ToArray());
         }
 
         var enterprise = new JsonObject();
@@ -118,13 +116,19 @@ public static class UserResourceMapper
             manager["$ref"] = $"{baseUrl}/Users/{managerId.GetValue<string>()}";
         }
 
-        resource["meta"] = new JsonObject
+        var meta = new JsonObject
         {
             ["resourceType"] = "User",
             ["created"] = Timestamp(user.Created),
             ["lastModified"] = Timestamp(user.LastModified),
             ["location"] = location,
         };
+        if (profile == ScimProfile.Standard)
+        {
+            meta["version"] = ScimETags.Format(user.Version);
+        }
+
+        resource["meta"] = meta;
         return resource;
     }
 
@@ -161,16 +165,7 @@ public static class UserResourceMapper
 
         ApplyEmails(document["emails"] as JsonArray, user);
 
-        var extra = new JsonObject();
-        foreach (var key in ExtraMultiValued)
-        {
-            if (document[key] is JsonArray { Count: > 0 } values)
-            {
-                extra[key] = values.DeepClone();
-            }
-        }
-
-        user.ExtraAttributesJson = extra.Count == 0 ? null : extra.ToJsonString();
+        ApplyMultiValues(document, user);
 
         var enterprise = document[ScimSchemaUris.EnterpriseUser] as JsonObject;
         user.EmployeeNumber = Text(enterprise, "employeeNumber");
@@ -206,6 +201,69 @@ public static class UserResourceMapper
         user.GivenName = Text(name, "givenName");
         user.FamilyName = Text(name, "familyName");
         user.Active = document["active"] is JsonValue active ? active.GetValue<bool>() : user.Active;
+    }
+
+    private static JsonObject ToJson(UserMultiValue value)
+    {
+        var json = new JsonObject();
+        Set(json, "value", value.Value);
+        Set(json, "display", value.Display);
+        Set(json, "formatted", value.Formatted);
+        Set(json, "streetAddress", value.StreetAddress);
+        Set(json, "locality", value.Locality);
+        Set(json, "region", value.Region);
+        Set(json, "postalCode", value.PostalCode);
+        Set(json, "country", value.Country);
+        Set(json, "type", value.Type);
+        if (value.Primary)
+        {
+            json["primary"] = true;
+        }
+
+        return json;
+    }
+
+    /// <summary>Rewrites the other multi-valued attributes' rows, only when they changed.</summary>
+    private static void ApplyMultiValues(JsonObject document, User user)
+    {
+        var wanted = new List<UserMultiValue>();
+        foreach (var attribute in MultiValuedAttributes)
+        {
+            if (document[attribute] is not JsonArray values)
+            {
+                continue;
+            }
+
+            foreach (var item in values.OfType<JsonObject>())
+            {
+                var value = Text(item, "value");
+                wanted.Add(new UserMultiValue
+                {
+                    Attribute = attribute,
+                    Position = wanted.Count,
+                    Value = value,
+                    ValueKey = value is null ? null : Identifiers.NormalizeKey(value),
+                    Type = Text(item, "type"),
+                    Display = Text(item, "display"),
+                    Primary = item["primary"] is JsonValue p && p.GetValue<bool>(),
+                    Formatted = Text(item, "formatted"),
+                    StreetAddress = Text(item, "streetAddress"),
+                    Locality = Text(item, "locality"),
+                    Region = Text(item, "region"),
+                    PostalCode = Text(item, "postalCode"),
+                    Country = Text(item, "country"),
+                });
+            }
+        }
+
+        var current = user.MultiValues.OrderBy(v => v.Position).Select(v => ToJson(v).ToJsonString() + v.Attribute);
+        if (current.SequenceEqual(wanted.Select(v => ToJson(v).ToJsonString() + v.Attribute), StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        user.MultiValues.Clear();
+        user.MultiValues.AddRange(wanted);
     }
 
     private static void ApplyEmails(JsonArray? emails, User user)

@@ -36,6 +36,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Version).IsConcurrencyToken();
         builder.HasOne<Account>().WithMany().HasForeignKey(u => u.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(u => u.Emails).WithOne().HasForeignKey(e => e.UserKey).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(u => u.MultiValues).WithOne().HasForeignKey(v => v.UserKey).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -136,7 +137,7 @@ internal sealed class UserGroupConfiguration : IEntityTypeConfiguration<Groups.U
         builder.HasIndex(g => new { g.AccountId, g.Key });
         builder.Property(g => g.Version).IsConcurrencyToken();
         builder.HasOne<Account>().WithMany().HasForeignKey(g => g.AccountId).OnDelete(DeleteBehavior.Cascade);
-        builder.HasMany(g => g.Members).WithOne().HasForeignKey(m => m.UserGroupKey).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(g => g.Members).WithOne(m => m.Group).HasForeignKey(m => m.UserGroupKey).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -147,6 +148,17 @@ internal sealed class UserGroupMemberConfiguration : IEntityTypeConfiguration<Gr
         builder.HasKey(m => new { m.UserGroupKey, m.UserKey });
         // Reverse lookups (a user's groups, the lockout guard) go by user.
         builder.HasIndex(m => m.UserKey);
-        builder.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserKey).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne(m => m.User).WithMany(u => u.GroupMemberships).HasForeignKey(m => m.UserKey).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class UserMultiValueConfiguration : IEntityTypeConfiguration<UserMultiValue>
+{
+    public void Configure(EntityTypeBuilder<UserMultiValue> builder)
+    {
+        builder.HasKey(v => v.Key);
+        builder.Property(v => v.Attribute).HasMaxLength(32);
+        builder.HasIndex(v => new { v.UserKey, v.Attribute });
+        builder.HasIndex(v => new { v.Attribute, v.ValueKey });
     }
 }

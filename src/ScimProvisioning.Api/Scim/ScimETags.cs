@@ -1,0 +1,37 @@
+using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Scim.Errors;
+
+namespace ScimProvisioning.Api.Scim;
+
+/// <summary>
+/// Versioning (RFC 7644 §3.14), Standard profile only: <c>meta.version</c> and the <c>ETag</c> header carry a weak
+/// ETag of the resource's version; <c>If-Match</c> that does not match is 412, <c>If-None-Match</c> that matches is 304.
+/// </summary>
+public static class ScimETags
+{
+    public static string Format(long version) => $"W/\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+
+    public static void CheckIfMatch(HttpRequest request, ScimProfile profile, long version)
+    {
+        if (profile != ScimProfile.Standard || !request.Headers.TryGetValue("If-Match", out var values))
+        {
+            return;
+        }
+
+        if (!Matches(values.ToString(), version))
+        {
+            throw new ScimException(StatusCodes.Status412PreconditionFailed, null,
+                $"If-Match does not match the resource's current version {Format(version)}; read it again and retry.");
+        }
+    }
+
+    public static bool IsNotModified(HttpRequest request, ScimProfile profile, long version) =>
+        profile == ScimProfile.Standard && request.Headers.TryGetValue("If-None-Match", out var values) && Matches(values.ToString(), version);
+
+    private static bool Matches(string header, long version)
+    {
+        var current = Format(version);
+        return header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(tag => tag == "*" || tag == current || tag == current[2..]);
+    }
+}
