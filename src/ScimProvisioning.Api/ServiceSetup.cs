@@ -39,7 +39,7 @@ public static class ServiceSetup
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = scimOptions.MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = Math.Max(scimOptions.MaxRequestBodyBytes, scimOptions.BulkMaxPayloadBytes);
         });
 
         builder.Services.AddSingleton(TimeProvider.System);

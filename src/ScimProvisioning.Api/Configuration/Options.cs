@@ -23,6 +23,12 @@ public sealed class ScimOptions
     /// <summary>Largest request body accepted, in bytes (413 above).</summary>
     public long MaxRequestBodyBytes { get; set; } = 1_048_576;
 
+    /// <summary>Most operations in one /Bulk request (413 above; advertised as bulk.maxOperations).</summary>
+    public int BulkMaxOperations { get; set; } = 1000;
+
+    /// <summary>Largest /Bulk request body in bytes (413 above; advertised as bulk.maxPayloadSize).</summary>
+    public long BulkMaxPayloadBytes { get; set; } = 1_048_576;
+
     public int EffectiveMaxPageSize => Profile == ScimProfile.Cloudflare ? 100 : MaxPageSize;
 }
 

@@ -11,14 +11,15 @@ public static class ScimETags
 {
     public static string Format(long version) => $"W/\"{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
 
-    public static void CheckIfMatch(HttpRequest request, ScimProfile profile, long version)
+    /// <param name="ifMatch">The If-Match header, or a /Bulk operation's <c>version</c>.</param>
+    public static void CheckIfMatch(string? ifMatch, ScimProfile profile, long version)
     {
-        if (profile != ScimProfile.Standard || !request.Headers.TryGetValue("If-Match", out var values))
+        if (profile != ScimProfile.Standard || ifMatch is null)
         {
             return;
         }
 
-        if (!Matches(values.ToString(), version))
+        if (!Matches(ifMatch, version))
         {
             throw new ScimException(StatusCodes.Status412PreconditionFailed, null,
                 $"If-Match does not match the resource's current version {Format(version)}; read it again and retry.");

@@ -12,15 +12,7 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var (status, scimType, detail, code) = exception switch
-        {
-            ScimException scim => (scim.Status, scim.ScimType, scim.Detail, 1000 + scim.Status),
-            DomainException domain => Map(domain),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, null, "The request body is too large.", 1413),
-            BadHttpRequestException bad => (bad.StatusCode, ScimErrorTypes.InvalidSyntax, "The request could not be read.", 1400),
-            OperationCanceledException when cancellationToken.IsCancellationRequested => (499, null, "The request was cancelled.", 1499),
-            _ => (500, null, "An unexpected error occurred; nothing was changed. The server log has the details.", 1500),
-        };
+        var (status, scimType, detail, code) = Map(exception, cancellationToken.IsCancellationRequested);
 
         if (status >= 500)
         {
@@ -30,6 +22,17 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         await ErrorResponses.WriteAsync(httpContext, status, scimType, detail, code);
         return true;
     }
+
+    /// <summary>The status, scimType, detail and Cloudflare error code an exception answers with (also used by /Bulk).</summary>
+    public static (int Status, string? ScimType, string Detail, int Code) Map(Exception exception, bool cancelled = false) => exception switch
+    {
+        ScimException scim => (scim.Status, scim.ScimType, scim.Detail, 1000 + scim.Status),
+        DomainException domain => Map(domain),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, null, "The request body is too large.", 1413),
+        BadHttpRequestException bad => (bad.StatusCode, ScimErrorTypes.InvalidSyntax, "The request could not be read.", 1400),
+        OperationCanceledException when cancelled => (499, null, "The request was cancelled.", 1499),
+        _ => (500, null, "An unexpected error occurred; nothing was changed. The server log has the details.", 1500),
+    };
 
     private static (int, string?, string, int) Map(DomainException exception) => exception.Kind switch
     {

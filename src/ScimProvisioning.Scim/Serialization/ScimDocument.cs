@@ -76,7 +76,21 @@ public static class ScimDocument
             }
         }
 
+        EnsureOnePrimary(resourceType.Schema, result);
         return result;
+    }
+
+    /// <summary>"primary": true may appear at most once per multi-valued attribute (RFC 7643 §2.4).</summary>
+    private static void EnsureOnePrimary(ScimSchema schema, JsonObject document)
+    {
+        foreach (var attribute in schema.Attributes.Where(a => a.MultiValued && a.FindSubAttribute("primary") is not null))
+        {
+            if (document[attribute.Name] is JsonArray values &&
+                values.Count(v => v is JsonObject o && o["primary"] is JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.True) > 1)
+            {
+                throw ScimException.InvalidValue($"At most one value of '{attribute.Name}' may be primary.");
+            }
+        }
     }
 
     private static ScimAttribute? Writable(ScimAttribute? attribute) =>

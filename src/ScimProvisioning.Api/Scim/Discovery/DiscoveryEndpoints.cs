@@ -36,12 +36,14 @@ public static class DiscoveryEndpoints
             ["schemas"] = new JsonArray(ScimSchemaUris.ServiceProviderConfig),
             ["documentationUri"] = "https://developers.cloudflare.com/fundamentals/account/account-security/scim-setup/",
             ["patch"] = new JsonObject { ["supported"] = true },
-            ["bulk"] = new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 },
+            ["bulk"] = cloudflare
+                ? new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 }
+                : new JsonObject { ["supported"] = true, ["maxOperations"] = scim.Options.BulkMaxOperations, ["maxPayloadSize"] = scim.Options.BulkMaxPayloadBytes },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = scim.Options.EffectiveMaxPageSize },
             // The password attribute can be set by PUT and PATCH in the Standard profile; Cloudflare has no passwords.
             ["changePassword"] = new JsonObject { ["supported"] = !cloudflare },
-            ["sort"] = new JsonObject { ["supported"] = false },
-            ["etag"] = new JsonObject { ["supported"] = false },
+            ["sort"] = new JsonObject { ["supported"] = !cloudflare },
+            ["etag"] = new JsonObject { ["supported"] = !cloudflare },
             ["authenticationSchemes"] = new JsonArray(new JsonObject
             {
                 ["type"] = "oauthbearertoken",
@@ -56,6 +58,20 @@ public static class DiscoveryEndpoints
                 ["location"] = $"{scim.BaseUrl}/ServiceProviderConfig",
             },
         };
+        if (!cloudflare)
+        {
+            // RFC 9865 §4: both methods are served; index paging stays the default.
+            config["pagination"] = new JsonObject
+            {
+                ["cursor"] = true,
+                ["index"] = true,
+                ["defaultPaginationMethod"] = "index",
+                ["defaultPageSize"] = Math.Min(scim.Options.DefaultPageSize, scim.Options.EffectiveMaxPageSize),
+                ["maxPageSize"] = scim.Options.EffectiveMaxPageSize,
+                ["cursorTimeout"] = 0,
+            };
+        }
+
         return new ScimJsonResult(config);
     }
 

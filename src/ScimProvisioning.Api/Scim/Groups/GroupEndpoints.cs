@@ -75,48 +75,60 @@ public static class GroupEndpoints
         return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
     }
 
-    private static async Task<ScimJsonResult> CreateGroup(HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    private static async Task<ScimJsonResult> CreateGroup(HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db) =>
+        await CreateAsync(await ScimWrite.ReadAsync(request, scim, query), scim, provisioning, db);
+
+    private static async Task<ScimJsonResult> ReplaceGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db) =>
+        await ReplaceAsync(id, await ScimWrite.ReadAsync(request, scim, query), scim, provisioning, db);
+
+    private static async Task<IResult> PatchGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db) =>
+        await PatchAsync(id, await ScimWrite.ReadAsync(request, scim, query), scim, provisioning, db);
+
+    private static async Task<IResult> DeleteGroup(string id, HttpRequest request, ScimContext scim, GroupProvisioning provisioning) =>
+        await DeleteAsync(id, await ScimWrite.ReadAsync(request, scim, new ScimSingleQuery(null, null), hasBody: false), scim, provisioning);
+
+    internal static async Task<ScimJsonResult> CreateAsync(ScimWrite write, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
     {
-        var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
+        var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, write.Body);
         var result = await provisioning.CreateFromScimAsync(scim.Actor, scim.AccountId, Text(document, "displayName") ?? "", Text(document, "externalId"),
             MemberIds(document["members"]), scim.Aborted);
-        var response = await RespondAsync(result.Group, query, scim, db, StatusCodes.Status201Created);
+        var response = await RespondAsync(result.Group, write.Query, scim, db, StatusCodes.Status201Created);
         return new ScimJsonResult(response.Body, StatusCodes.Status201Created, $"{scim.BaseUrl}/Groups/{result.Group.Id}", response.ETag);
     }
 
-    private static async Task<ScimJsonResult> ReplaceGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    internal static async Task<ScimJsonResult> ReplaceAsync(string id, ScimWrite write, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
     {
         var group = await FindAsync(provisioning, scim, id);
-        ScimETags.CheckIfMatch(request, scim.Profile, group.Version);
-        var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, group.Version);
+        var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, write.Body);
         var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"), [new ReplaceMembers(MemberIds(document["members"]))]);
         await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
-        return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
+        return await RespondAsync(group, write.Query, scim, db, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> PatchGroup(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
+    internal static async Task<IResult> PatchAsync(string id, ScimWrite write, ScimContext scim, GroupProvisioning provisioning, ScimDbContext db)
     {
         var group = await FindAsync(provisioning, scim, id);
-        ScimETags.CheckIfMatch(request, scim.Profile, group.Version);
-        var operations = PatchOperation.ReadRequest(await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes), scim.Options.MaxPatchOperations);
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, group.Version);
+        var operations = PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations);
         var document = GroupResourceMapper.ToDocument(group);
         var deferred = new ScimPatchEngine(CoreSchemas.GroupResource, Deferred).Apply(document, operations);
         var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"), deferred.Select(ToMembershipChange).ToList());
         await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
 
         // Entra recommends 204 for group PATCH, and it keeps large groups cheap; a client asking for attributes gets them.
-        if (query.Attributes is null && query.ExcludedAttributes is null)
+        if (write.Query.Attributes is null && write.Query.ExcludedAttributes is null)
         {
             return TypedResults.NoContent();
         }
 
-        return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);
+        return await RespondAsync(group, write.Query, scim, db, StatusCodes.Status200OK);
     }
 
-    private static async Task<Results<NoContent, ScimJsonResult>> DeleteGroup(string id, HttpRequest request, ScimContext scim, GroupProvisioning provisioning)
+    internal static async Task<IResult> DeleteAsync(string id, ScimWrite write, ScimContext scim, GroupProvisioning provisioning)
     {
         var group = await FindAsync(provisioning, scim, id);
-        ScimETags.CheckIfMatch(request, scim.Profile, group.Version);
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, group.Version);
         await provisioning.DeleteFromScimAsync(scim.Actor, group, scim.Aborted);
         return TypedResults.NoContent();
     }

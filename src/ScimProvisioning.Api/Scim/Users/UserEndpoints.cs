@@ -75,9 +75,21 @@ public static class UserEndpoints
         return await RespondAsync(user, scim, db, query);
     }
 
-    private static async Task<ScimJsonResult> CreateUser(HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
+    private static async Task<ScimJsonResult> CreateUser(HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query) =>
+        await CreateAsync(await ScimWrite.ReadAsync(request, scim, query), scim, provisioning, db, cloudflareRules);
+
+    private static async Task<ScimJsonResult> ReplaceUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query) =>
+        await ReplaceAsync(id, await ScimWrite.ReadAsync(request, scim, query), scim, provisioning, db, cloudflareRules);
+
+    private static async Task<ScimJsonResult> PatchUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, [AsParameters] ScimSingleQuery query) =>
+        await PatchAsync(id, await ScimWrite.ReadAsync(request, scim, query), scim, provisioning, db);
+
+    private static async Task<IResult> DeleteUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning) =>
+        await DeleteAsync(id, await ScimWrite.ReadAsync(request, scim, new ScimSingleQuery(null, null), hasBody: false), scim, provisioning);
+
+    internal static async Task<ScimJsonResult> CreateAsync(ScimWrite write, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules)
     {
-        var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
+        var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
         if (scim.Profile == ScimProfile.Cloudflare)
         {
             await ValidateCloudflareAsync(cloudflareRules, document, isCreate: true, scim.Aborted);
@@ -86,14 +98,14 @@ public static class UserEndpoints
         var user = provisioning.NewUser(scim.AccountId);
         UserResourceMapper.Apply(document, user, defaultActive: true);
         await provisioning.CreateAsync(scim.Actor, user, scim.Aborted);
-        return await RespondAsync(user, scim, db, query, StatusCodes.Status201Created, $"{scim.BaseUrl}/Users/{user.Id}");
+        return await RespondAsync(user, scim, db, write.Query, StatusCodes.Status201Created, $"{scim.BaseUrl}/Users/{user.Id}");
     }
 
-    private static async Task<ScimJsonResult> ReplaceUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query)
+    internal static async Task<ScimJsonResult> ReplaceAsync(string id, ScimWrite write, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules)
     {
         var user = await FindAsync(provisioning, scim, id);
-        ScimETags.CheckIfMatch(request, scim.Profile, user.Version);
-        var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes));
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
+        var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
         if (scim.Profile == ScimProfile.Cloudflare)
         {
             await ValidateCloudflareAsync(cloudflareRules, document, isCreate: false, scim.Aborted);
@@ -102,14 +114,14 @@ public static class UserEndpoints
         // Cloudflare: an omitted `active` leaves it unchanged. Standard: an omitted `active` takes its default, true.
         UserResourceMapper.Apply(document, user, defaultActive: scim.Profile == ScimProfile.Cloudflare ? user.Active : true);
         await provisioning.UpdateAsync(scim.Actor, user, AuditActions.ReplaceScimUser, scim.Aborted);
-        return await RespondAsync(user, scim, db, query);
+        return await RespondAsync(user, scim, db, write.Query);
     }
 
-    private static async Task<ScimJsonResult> PatchUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, [AsParameters] ScimSingleQuery query)
+    internal static async Task<ScimJsonResult> PatchAsync(string id, ScimWrite write, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
         var user = await FindAsync(provisioning, scim, id);
-        ScimETags.CheckIfMatch(request, scim.Profile, user.Version);
-        var operations = PatchOperation.ReadRequest(await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes), scim.Options.MaxPatchOperations);
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
+        var operations = PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations);
         var document = UserResourceMapper.ToDocument(user);
         if (scim.Profile == ScimProfile.Cloudflare)
         {
@@ -123,20 +135,19 @@ public static class UserEndpoints
         }
 
         await provisioning.UpdateAsync(scim.Actor, user, AuditActions.UpdateScimUser, scim.Aborted);
-        return await RespondAsync(user, scim, db, query);
+        return await RespondAsync(user, scim, db, write.Query);
     }
 
-    private static async Task<Results<NoContent, ScimJsonResult>> DeleteUser(string id, HttpRequest request, ScimContext scim, UserProvisioning provisioning)
+    internal static async Task<IResult> DeleteAsync(string id, ScimWrite write, ScimContext scim, UserProvisioning provisioning)
     {
         if (scim.Profile == ScimProfile.Cloudflare)
         {
-            return new ScimJsonResult(ScimErrorBody.Create(StatusCodes.Status405MethodNotAllowed, null,
-                "Cloudflare's SCIM API has no DELETE /Users/{id}. Deprovision the user with PATCH or PUT setting \"active\": false."),
-                StatusCodes.Status405MethodNotAllowed);
+            throw new ScimException(StatusCodes.Status405MethodNotAllowed, null,
+                "Cloudflare's SCIM API has no DELETE /Users/{id}. Deprovision the user with PATCH or PUT setting \"active\": false.");
         }
 
         var user = await FindAsync(provisioning, scim, id);
-        ScimETags.CheckIfMatch(request, scim.Profile, user.Version);
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
         await provisioning.DeleteAsync(scim.Actor, user, scim.Aborted);
         return TypedResults.NoContent();
     }
