@@ -67,18 +67,12 @@ public sealed record ScimListQuery(
     [property: FromQuery(Name = "startIndex")] string? StartIndex,
     [property: FromQuery(Name = "count")] string? Count,
     [property: FromQuery(Name = "attributes")] string? Attributes,
-    [property: FromQuery(Name = "excludedAttributes")] string? ExcludedAttributes)
+    [property: FromQuery(Name = "excludedAttributes")] string? ExcludedAttributes,
+    [property: FromQuery(Name = "sortBy")] string? SortBy = null,
+    [property: FromQuery(Name = "sortOrder")] string? SortOrder = null,
+    // RFC 9865: an empty value asks for the first page.
+    [property: FromQuery(Name = "cursor")] string? Cursor = null)
 {
-    [FromQuery(Name = "sortBy")]
-    public string? SortBy { get; init; }
-
-    [FromQuery(Name = "sortOrder")]
-    public string? SortOrder { get; init; }
-
-    /// <summary>RFC 9865: an empty value asks for the first page.</summary>
-    [FromQuery(Name = "cursor")]
-    public string? Cursor { get; init; }
-
     public ListRequest ToRequest(ScimContext scim) =>
         ScimQueries.ToRequest(scim, Filter, StartIndex, Count, SortBy, SortOrder, Cursor, Attributes, ExcludedAttributes);
 
