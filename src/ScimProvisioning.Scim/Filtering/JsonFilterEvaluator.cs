@@ -49,13 +49,24 @@ public static class JsonFilterEvaluator
                 JsonObject single => [Get(single, filter.Path.SubAttribute)],
                 _ => [],
             };
-            return values.Any(v => Compare(v, filter, subDefinition));
+            var list = values.ToList();
+            if (list.Count == 0 || node is JsonArray { Count: 0 })
+            {
+                return filter.Operator == ComparisonOperator.Ne; // no values: "not equal" to anything
+            }
+
+            return list.Any(v => Compare(v, filter, subDefinition));
         }
 
         if (node is JsonArray multi)
         {
             // A comparison on a multi-valued attribute without sub-attribute compares its values (RFC 7644 §3.4.2.2).
             var valueDefinition = definition?.FindSubAttribute("value");
+            if (multi.Count == 0)
+            {
+                return filter.Operator == ComparisonOperator.Ne;
+            }
+
             return multi.Any(e => Compare(e is JsonObject o ? Get(o, "value") : e, filter, valueDefinition ?? definition));
         }
 
@@ -129,9 +140,10 @@ public static class JsonFilterEvaluator
                     ComparisonOperator.Co => actual.Contains(expected, comparison),
                     ComparisonOperator.Sw => actual.StartsWith(expected, comparison),
                     ComparisonOperator.Ew => actual.EndsWith(expected, comparison),
+                    // Case-insensitive order compares lower-cased text ordinally, exactly as the database does.
                     _ => Ordered(filter.Operator, comparison == StringComparison.Ordinal
                         ? string.CompareOrdinal(actual, expected)
-                        : string.Compare(actual, expected, StringComparison.OrdinalIgnoreCase)),
+                        : string.CompareOrdinal(actual.ToLowerInvariant(), expected.ToLowerInvariant())),
                 };
             default:
                 return false;

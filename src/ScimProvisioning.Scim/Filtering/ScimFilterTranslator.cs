@@ -57,12 +57,17 @@ public static class ScimFilterTranslator
         if (collection is not null)
         {
             var sub = new AttributePath(null, filter.Path.SubAttribute ?? "value");
-            return Any(collection, parameter, element =>
+            var any = Any(collection, parameter, element =>
             {
                 var elementColumn = FindColumn(collection.ElementMap, sub)
                     ?? throw ScimException.InvalidFilter($"'{filter.Path}' cannot be filtered: '{filter.Path.Name}' has no filterable sub-attribute '{sub.Name}'.");
                 return Compare(elementColumn, filter, element);
             });
+
+            // An attribute without values is "not equal" to anything, as an unset single value is.
+            return filter.Operator == ComparisonOperator.Ne
+                ? Expression.OrElse(any, Expression.Not(Any(collection, parameter, _ => Expression.Constant(true))))
+                : any;
         }
 
         throw ScimException.InvalidFilter($"The attribute '{filter.Path}' cannot be used in a filter.");
