@@ -14,17 +14,33 @@ public static class PersistenceSetup
     public static IServiceCollection AddScimPersistence(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        if (!string.Equals(database.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        var configured = configuration.GetConnectionString("Scim");
+        if (IsPostgres(database.Provider))
         {
-            throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported by this build; use 'Sqlite'.");
+            if (string.IsNullOrWhiteSpace(configured))
+            {
+                throw new InvalidOperationException("Database:Provider=Postgres needs ConnectionStrings:Scim (for example \"Host=127.0.0.1;Database=scim;Username=scim;Password=…\").");
+            }
+
+            services.AddDbContext<ScimDbContext>(options => options
+                .UseNpgsql(configured, npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
+            return services;
         }
 
-        var connectionString = SqliteConnectionString(configuration.GetConnectionString("Scim"), contentRoot);
+        if (!string.Equals(database.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Database:Provider '{database.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
+        }
+
+        var connectionString = SqliteConnectionString(configured, contentRoot);
         services.AddDbContext<ScimDbContext>(options => options
             .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
             .AddInterceptors(SqliteConnectionSetup.Instance));
         return services;
     }
+
+    public static bool IsPostgres(string? provider) =>
+        string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase) || string.Equals(provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Resolves a relative database file against the content root, creates its folder and turns foreign keys on.

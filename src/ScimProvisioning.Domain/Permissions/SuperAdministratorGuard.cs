@@ -65,6 +65,7 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
         var guarded = check == LockoutCheck.Always || settings.PreventSuperAdminLockout;
         var hadOne = guarded && await HasSuperAdministratorAsync(accountId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockAccountAsync(accountId, cancellationToken);
         await write(cancellationToken);
         if (hadOne && !await HasSuperAdministratorAsync(accountId, cancellationToken))
         {
@@ -74,5 +75,18 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Serialises guarded changes of one account across instances, so two requests that each remove a different Super
+    /// Administrator cannot both see the other one still there. SQLite's write transactions are already exclusive;
+    /// PostgreSQL takes a row lock on the account.
+    /// </summary>
+    private async Task LockAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"Accounts\" WHERE \"Id\" = {accountId} FOR UPDATE", cancellationToken);
+        }
     }
 }

@@ -11,6 +11,8 @@ public sealed class SigningKeyAndRateLimitTests
     {
         protected override string Profile => "Cloudflare";
 
+        protected override bool UsePostgres => false; // a SQLite file of its own
+
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
             base.Settings()
                 .Where(s => s.Key != "Auth:SigningKey")

@@ -97,6 +97,8 @@ public sealed class CommandLineTests : IDisposable
     {
         protected override string Profile => "Cloudflare";
 
+        protected override bool UsePostgres => false; // a SQLite file of its own
+
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
             base.Settings().Select(s => s.Key == "ConnectionStrings:Scim" ? new KeyValuePair<string, string?>(s.Key, $"Data Source={database}") : s);
     }

@@ -23,9 +23,16 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_directory, "scim.db");
 
+    /// <summary>Runs on PostgreSQL when SCIM_TEST_PROVIDER=Postgres (see <see cref="PostgresTestServer"/>).</summary>
+    protected virtual bool UsePostgres => PostgresTestServer.Selected;
+
+    private string? _postgresDatabase;
+
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
     [
-        new("ConnectionStrings:Scim", $"Data Source={DatabasePath}"),
+        .. UsePostgres
+            ? new KeyValuePair<string, string?>[] { new("Database:Provider", "Postgres"), new("ConnectionStrings:Scim", PostgresConnection()) }
+            : [new("Database:Provider", "Sqlite"), new("ConnectionStrings:Scim", $"Data Source={DatabasePath}")],
         new("Auth:SigningKey", SigningKey),
         new("Scim:Profile", Profile),
         new("RateLimit:Enabled", "false"),
@@ -71,9 +78,16 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    private string PostgresConnection() => _postgresDatabase ??= PostgresTestServer.CreateDatabase();
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_postgresDatabase is not null)
+        {
+            PostgresTestServer.DropDatabase(_postgresDatabase);
+        }
+
         try
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using ScimProvisioning.Api.Tests.Infrastructure;
+
+namespace ScimProvisioning.Api.Tests.Concurrency;
+
+/// <summary>
+/// Two server processes on one PostgreSQL database, as behind a load balancer. Skipped when no PostgreSQL server is
+/// configured (SCIM_TEST_POSTGRES).
+/// </summary>
+public sealed class MultiInstanceTests : IAsyncLifetime
+{
+    private readonly List<Process> _processes = [];
+    private string? _database;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+
+            process.Dispose();
+        }
+
+        if (_database is not null)
+        {
+            PostgresTestServer.DropDatabase(_database);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private sealed record Instance(HttpClient Client, string BaseUrl);
+
+    private async Task<(JsonNode Bootstrap, Instance A, Instance B)> StartTwoAsync()
+    {
+        _database = PostgresTestServer.CreateDatabase();
+        var bootstrap = JsonNode.Parse(await RunVerbAsync("bootstrap", "--json"))!;
+        return (bootstrap, await StartAsync(), await StartAsync());
+    }
+
+    private Dictionary<string, string> Environment() => new()
+    {
+        ["Database__Provider"] = "Postgres",
+        ["ConnectionStrings__Scim"] = _database!,
+        ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
+        ["Scim__Profile"] = "Standard",
+        ["RateLimit__Enabled"] = "false",
+        ["Bootstrap__PrintTokensOnStartup"] = "false",
+    };
+
+    private async Task<string> RunVerbAsync(params string[] args)
+    {
+        using var process = Start(args);
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, process.ExitCode);
+        return output;
+    }
+
+    private Process Start(string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in Environment())
+        {
+            start.Environment[key] = value;
+        }
+
+        return Process.Start(start)!;
+    }
+
+    private async Task<Instance> StartAsync()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var process = Start(["--urls", $"http://127.0.0.1:{port}"]);
+        process.StandardOutput.ReadToEndAsync().ContinueWith(_ => { }, TaskScheduler.Default).GetAwaiter();
+        process.StandardError.ReadToEndAsync().ContinueWith(_ => { }, TaskScheduler.Default).GetAwaiter();
+        _processes.Add(process);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            try
+            {
+                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return new Instance(client, $"http://127.0.0.1:{port}");
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new InvalidOperationException("The server process did not become ready.");
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(Instance instance, HttpMethod method, string path, string token, string? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/scim+json");
+        }
+
+        return await instance.Client.SendAsync(request);
+    }
+
+    [SkippableFact]
+    public async Task An_interleaved_replay_across_two_instances_ends_as_on_one()
+    {
+        Skip.IfNot(PostgresTestServer.Available, PostgresTestServer.SkipReason);
+        var (bootstrap, a, b) = await StartTwoAsync();
+        var account = bootstrap["accountId"]!.GetValue<string>();
+        var token = bootstrap["scimToken"]!.GetValue<string>();
+        var scim = $"/client/v4/accounts/{account}/scim/v2";
+        var instances = new[] { a, b };
+        var step = 0;
+        Task<HttpResponseMessage> Next(HttpMethod method, string path, string? body = null) => SendAsync(instances[step++ % 2], method, scim + path, token, body);
+
+        var users = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var created = await Next(HttpMethod.Post, "/Users", $$"""{"userName":"replay{{i}}@example.com","emails":[{"value":"replay{{i}}@example.com","primary":true}]}""");
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            users.Add(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, (await Next(HttpMethod.Post, "/Users", """{"userName":"REPLAY0@example.com"}""")).StatusCode);
+        var group = JsonNode.Parse(await (await Next(HttpMethod.Post, "/Groups", """{"displayName":"Replay"}""")).Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        foreach (var user in users)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await Next(HttpMethod.Patch, $"/Groups/{group}", $$"""{"Operations":[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]}""")).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Next(HttpMethod.Patch, $"/Groups/{group}", $$"""{"Operations":[{"op":"remove","path":"members[value eq \"{{users[0]}}\"]"}]}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Next(HttpMethod.Patch, $"/Users/{users[1]}", """{"Operations":[{"op":"replace","value":{"active":false}}]}""")).StatusCode);
+
+        // Both instances now answer the same: five members, user 1 inactive, seven users in all.
+        foreach (var instance in instances)
+        {
+            var groupBody = JsonNode.Parse(await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Groups/{group}", token)).Content.ReadAsStringAsync())!;
+            Assert.Equal(users.Skip(1).Order(StringComparer.Ordinal), groupBody["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+            var list = JsonNode.Parse(await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Users?filter=active%20eq%20false", token)).Content.ReadAsStringAsync())!;
+            Assert.Equal(users[1], Assert.Single(list["Resources"]!.AsArray())!["id"]!.GetValue<string>());
+            var all = JsonNode.Parse(await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Users?count=0", token)).Content.ReadAsStringAsync())!;
+            Assert.Equal(7, all["totalResults"]!.GetValue<int>());
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_token_revoked_through_one_instance_is_refused_by_the_other_within_five_seconds()
+    {
+        Skip.IfNot(PostgresTestServer.Available, PostgresTestServer.SkipReason);
+        var (bootstrap, a, b) = await StartTwoAsync();
+        var account = bootstrap["accountId"]!.GetValue<string>();
+        var admin = bootstrap["adminToken"]!.GetValue<string>();
+        var created = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Post, $"/client/v4/accounts/{account}/tokens", admin, """{"name":"short-lived"}""")).Content.ReadAsStringAsync())!;
+        var token = created["result"]!["value"]!.GetValue<string>();
+        var tokenId = created["result"]!["id"]!.GetValue<string>();
+        var users = $"/client/v4/accounts/{account}/scim/v2/Users";
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, HttpMethod.Get, users, token)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(a, HttpMethod.Delete, $"/client/v4/accounts/{account}/tokens/{tokenId}", admin)).StatusCode);
+        var clock = Stopwatch.StartNew();
+        while ((await SendAsync(b, HttpMethod.Get, users, token)).StatusCode != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "instance B still accepted the revoked token after 5 seconds");
+            await Task.Delay(100);
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_last_super_administrator_survives_conflicting_requests_on_different_instances()
+    {
+        Skip.IfNot(PostgresTestServer.Available, PostgresTestServer.SkipReason);
+        var (bootstrap, a, b) = await StartTwoAsync();
+        var account = bootstrap["accountId"]!.GetValue<string>();
+        var scimToken = bootstrap["scimToken"]!.GetValue<string>();
+        var scim = $"/client/v4/accounts/{account}/scim/v2";
+        var owner = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Get, $"{scim}/Users?filter=userName%20eq%20%22admin%40example.com%22", scimToken)).Content.ReadAsStringAsync())!["Resources"]![0]!["id"]!.GetValue<string>();
+
+        for (var round = 0; round < 5; round++)
+        {
+            var deputy = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Post, $"{scim}/Users", scimToken, $$"""{"userName":"deputy{{round}}@example.com"}""")).Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+            var members = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Get, $"/client/v4/accounts/{account}/members?per_page=50", scimToken)).Content.ReadAsStringAsync())!;
+            var deputyMember = members["result"]!.AsArray().Single(m => m!["user"]!["id"]!.GetValue<string>() == deputy)!["id"]!.GetValue<string>();
+            using var grant = new HttpRequestMessage(HttpMethod.Put, $"/client/v4/accounts/{account}/members/{deputyMember}")
+            {
+                Content = new StringContent("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", Encoding.UTF8, "application/json"),
+            };
+            grant.Headers.Authorization = new AuthenticationHeaderValue("Bearer", scimToken);
+            Assert.Equal(HttpStatusCode.OK, (await a.Client.SendAsync(grant)).StatusCode);
+
+            // Two Super Administrators; each instance deprovisions a different one at the same moment.
+            var off = """{"Operations":[{"op":"replace","value":{"active":false}}]}""";
+            var results = await Task.WhenAll(
+                SendAsync(a, HttpMethod.Patch, $"{scim}/Users/{owner}", scimToken, off),
+                SendAsync(b, HttpMethod.Patch, $"{scim}/Users/{deputy}", scimToken, off));
+
+            Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
+            Assert.Single(results, r => r.StatusCode == HttpStatusCode.Conflict);
+
+            // Bring the account back to a single Super Administrator: the owner, active.
+            if (results[0].StatusCode == HttpStatusCode.OK)
+            {
+                await SendAsync(a, HttpMethod.Patch, $"{scim}/Users/{owner}", scimToken, """{"Operations":[{"op":"replace","value":{"active":true}}]}""");
+                var ownerMember = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Get, $"/client/v4/accounts/{account}/members?per_page=50", scimToken)).Content.ReadAsStringAsync())!
+                    ["result"]!.AsArray().Single(m => m!["user"]!["id"]!.GetValue<string>() == owner)!["id"]!.GetValue<string>();
+                using var restore = new HttpRequestMessage(HttpMethod.Put, $"/client/v4/accounts/{account}/members/{ownerMember}")
+                {
+                    Content = new StringContent("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", Encoding.UTF8, "application/json"),
+                };
+                restore.Headers.Authorization = new AuthenticationHeaderValue("Bearer", scimToken);
+                Assert.Equal(HttpStatusCode.OK, (await a.Client.SendAsync(restore)).StatusCode);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, HttpMethod.Patch, $"{scim}/Users/{deputy}", scimToken, off)).StatusCode);
+        }
+    }
+}
