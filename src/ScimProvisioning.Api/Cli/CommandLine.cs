@@ -18,7 +18,7 @@ namespace ScimProvisioning.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate"];
+    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate", "seed"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -35,6 +35,7 @@ public static class CommandLine
                 "migrate" => await MigrateAsync(services),
                 "bootstrap" => await BootstrapAsync(services, args),
                 "tokens" when args.Length > 1 && args[1] == "create" => await CreateTokenAsync(services, args),
+                "seed" => await SeedAsync(services, args),
                 _ => Usage(),
             };
         }
@@ -113,6 +114,25 @@ public static class CommandLine
         return 0;
     }
 
+    private static async Task<int> SeedAsync(IServiceProvider services, string[] args)
+    {
+        var account = Option(args, "--account");
+        if (account is null || !int.TryParse(Option(args, "--users") ?? "0", CultureInfo.InvariantCulture, out var users) ||
+            !int.TryParse(Option(args, "--groups") ?? "0", CultureInfo.InvariantCulture, out var groups) ||
+            !int.TryParse(Option(args, "--group-size") ?? "0", CultureInfo.InvariantCulture, out var groupSize) || users < 0 || groups < 0 || groupSize < 0)
+        {
+            return Usage();
+        }
+
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+        await db.Database.MigrateAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Seeder.SeedAsync(db, account, users, groups, groupSize, Console.Error);
+        Console.Out.WriteLine(JsonSerializer.Serialize(new { account, users, groups, groupSize, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) }));
+        return 0;
+    }
+
     private static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
@@ -127,6 +147,7 @@ public static class CommandLine
               ScimProvisioning.Api migrate                  apply database migrations
               ScimProvisioning.Api bootstrap [--json]       create schema and default account; print account id and fresh tokens
               ScimProvisioning.Api tokens create --account ID --permission scim|admin [--expires 30d|2027-01-01] [--name NAME]
+              ScimProvisioning.Api seed --account ID --users N [--groups G --group-size M]   fill an account for benchmarks
             """);
         return 2;
     }
