@@ -18,7 +18,7 @@ namespace ScimProvisioning.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate", "seed"];
+    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate", "seed", "accounts"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -36,6 +36,7 @@ public static class CommandLine
                 "bootstrap" => await BootstrapAsync(services, args),
                 "tokens" when args.Length > 1 && args[1] == "create" => await CreateTokenAsync(services, args),
                 "seed" => await SeedAsync(services, args),
+                "accounts" when args.Length > 1 && args[1] == "create" => await CreateAccountAsync(services, args),
                 _ => Usage(),
             };
         }
@@ -114,6 +115,20 @@ public static class CommandLine
         return 0;
     }
 
+    /// <summary><c>accounts create [--name NAME] [--admin-email EMAIL]</c>: a new account; prints its id and fresh tokens as JSON.</summary>
+    private static async Task<int> CreateAccountAsync(IServiceProvider services, string[] args)
+    {
+        using var scope = services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
+        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
+            .CreateAsync(Option(args, "--name") ?? "Account", Option(args, "--admin-email") ?? "admin@example.com", CancellationToken.None);
+        var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
+        var scim = await tokens.CreateAsync(Actor.System, account.Id, "SCIM token", TokenPermissions.ForShorthand("scim")!, null, CancellationToken.None);
+        var admin = await tokens.CreateAsync(Actor.System, account.Id, "Admin token", TokenPermissions.ForShorthand("admin")!, null, CancellationToken.None);
+        Console.Out.WriteLine(JsonSerializer.Serialize(new { accountId = account.Id, scimToken = scim.Value, adminToken = admin.Value }));
+        return 0;
+    }
+
     private static async Task<int> SeedAsync(IServiceProvider services, string[] args)
     {
         var account = Option(args, "--account");
@@ -128,8 +143,8 @@ public static class CommandLine
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
         await db.Database.MigrateAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Seeder.SeedAsync(db, account, users, groups, groupSize, Console.Error);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new { account, users, groups, groupSize, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) }));
+        var groupIds = await Seeder.SeedAsync(db, account, users, groups, groupSize, Console.Error);
+        Console.Out.WriteLine(JsonSerializer.Serialize(new { account, users, groups = groupIds, groupSize, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) }));
         return 0;
     }
 
@@ -147,6 +162,7 @@ public static class CommandLine
               ScimProvisioning.Api migrate                  apply database migrations
               ScimProvisioning.Api bootstrap [--json]       create schema and default account; print account id and fresh tokens
               ScimProvisioning.Api tokens create --account ID --permission scim|admin [--expires 30d|2027-01-01] [--name NAME]
+              ScimProvisioning.Api accounts create [--name NAME] [--admin-email EMAIL]   a new account, with fresh tokens (JSON)
               ScimProvisioning.Api seed --account ID --users N [--groups G --group-size M]   fill an account for benchmarks
             """);
         return 2;

@@ -18,7 +18,7 @@ public static class Seeder
 {
     private const int Batch = 10_000;
 
-    public static async Task<(int Users, int Groups)> SeedAsync(ScimDbContext db, string accountId, int users, int groups, int groupSize, TextWriter log)
+    public static async Task<List<string>> SeedAsync(ScimDbContext db, string accountId, int users, int groups, int groupSize, TextWriter log)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId))
         {
@@ -58,6 +58,7 @@ public static class Seeder
             keys = await db.Users.Where(u => u.AccountId == accountId).OrderBy(u => u.Key).Select(u => u.Key).Take(groupSize).ToListAsync();
         }
 
+        var groupIds = new List<string>();
         var existingGroups = await db.UserGroups.CountAsync(g => g.AccountId == accountId && g.SystemRoleId == null);
         for (var g = 0; g < groups; g++)
         {
@@ -65,6 +66,7 @@ public static class Seeder
             group.Rename($"seed-group-{(existingGroups + g).ToString(CultureInfo.InvariantCulture)}");
             db.UserGroups.Add(group);
             await db.SaveChangesAsync();
+            groupIds.Add(group.Id);
             foreach (var chunk in keys.Take(groupSize).Chunk(Batch))
             {
                 db.UserGroupMembers.AddRange(chunk.Select(k => new UserGroupMember { UserGroupKey = group.Key, UserKey = k, Added = now }));
@@ -75,6 +77,6 @@ public static class Seeder
             await log.WriteLineAsync($"groups: {g + 1}/{groups} ({Math.Min(groupSize, keys.Count)} members)");
         }
 
-        return (users, groups);
+        return groupIds;
     }
 }

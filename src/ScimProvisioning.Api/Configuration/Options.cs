@@ -42,6 +42,12 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply EF Core migrations when the server starts.</summary>
     public bool MigrateOnStartup { get; set; } = true;
+
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting. <c>Normal</c> (default, with WAL): a commit survives the process being
+    /// killed; the last commits before a power loss may not. <c>Full</c>: every commit is fsynced, at a large cost in writes/s.
+    /// </summary>
+    public string SqliteSynchronous { get; set; } = "Normal";
 }
 
 /// <summary><c>Auth:*</c> — how bearer tokens are signed and checked.</summary>

@@ -35,7 +35,7 @@ public static class PersistenceSetup
         var connectionString = SqliteConnectionString(configured, contentRoot);
         services.AddDbContext<ScimDbContext>(options => options
             .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
-            .AddInterceptors(SqliteConnectionSetup.Instance));
+            .AddInterceptors(new SqliteConnectionSetup(string.Equals(database.SqliteSynchronous, "Full", StringComparison.OrdinalIgnoreCase) ? "FULL" : "NORMAL")));
         return services;
     }
 
@@ -69,10 +69,8 @@ public static class PersistenceSetup
 /// Per-connection SQLite set-up: WAL journal, a busy timeout so writers queue instead of failing, and a
 /// Unicode-aware <c>lower()</c> so case-insensitive filters fold exactly like .NET's invariant culture.
 /// </summary>
-internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
+internal sealed class SqliteConnectionSetup(string synchronous) : DbConnectionInterceptor
 {
-    public static SqliteConnectionSetup Instance { get; } = new();
-
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);
 
     public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -81,7 +79,7 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Configure(DbConnection connection)
+    private void Configure(DbConnection connection)
     {
         if (connection is not SqliteConnection sqlite)
         {
@@ -90,7 +88,7 @@ internal sealed class SqliteConnectionSetup : DbConnectionInterceptor
 
         sqlite.CreateFunction("lower", (string? value) => value?.ToLowerInvariant(), isDeterministic: true);
         using var command = sqlite.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=" + synchronous + ";";
         command.ExecuteNonQuery();
     }
 }

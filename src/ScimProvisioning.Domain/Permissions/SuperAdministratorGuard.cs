@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
-using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Permissions;
@@ -37,23 +36,26 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
         "Refused: this change would leave the account without an active Super Administrator and lock everyone out. " +
         "Grant Super Administrator - All Privileges to another member first.";
 
-    /// <summary>The active members of an account that hold Super Administrator at account scope, by any route, and are not denied it.</summary>
-    public IQueryable<Member> SuperAdministrators(string accountId)
+    /// <summary>
+    /// Whether any active member holds Super Administrator. Asked from the small side — direct policies naming the role
+    /// and the members of groups granting it — so the cost does not grow with the number of members.
+    /// </summary>
+    public async Task<bool> HasSuperAdministratorAsync(string accountId, CancellationToken cancellationToken)
     {
         var role = PermissionGroupCatalog.SuperAdministratorId;
-        var allowedGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
-            (g.SystemRoleId == role || db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role))));
         var deniedGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
-            db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role)));
-        return db.Members.Where(m => m.AccountId == accountId &&
-            (db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)) ||
-             db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && allowedGroups.Any(g => g.Key == gm.UserGroupKey))) &&
+            db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role))).Select(g => g.Key);
+        var direct = db.Policies
+            .Where(p => p.AccountId == accountId && p.MemberId != null && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role))
+            .Select(p => p.Member!);
+        var grantingGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
+            (g.SystemRoleId == role || db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)))).Select(g => g.Key);
+        var viaGroups = db.UserGroupMembers.Where(gm => grantingGroups.Contains(gm.UserGroupKey))
+            .Join(db.Members, gm => gm.UserKey, m => m.UserKey, (gm, m) => m);
+        return await direct.Concat(viaGroups).AnyAsync(m =>
             !db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role)) &&
-            !db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && deniedGroups.Any(g => g.Key == gm.UserGroupKey)));
+            !db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && deniedGroups.Contains(gm.UserGroupKey)), cancellationToken);
     }
-
-    public Task<bool> HasSuperAdministratorAsync(string accountId, CancellationToken cancellationToken) =>
-        SuperAdministrators(accountId).AnyAsync(cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="write"/> (which saves its changes) in a transaction and commits it unless it removed the

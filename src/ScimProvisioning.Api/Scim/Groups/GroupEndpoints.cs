@@ -59,7 +59,7 @@ public static class GroupEndpoints
             groups = groups.Where(ScimFilterTranslator.ToPredicate(filter, GroupQueryMaps.Group));
         }
 
-        var page = await ScimQueries.PageAsync(groups, g => g.Key, request, GroupQueryMaps.Group, q => q, scim.Aborted);
+        var page = await ScimQueries.PageAsync(groups, g => g.Key, request, GroupQueryMaps.Group, q => q, scim.Aborted, $"groups|{scim.AccountId}");
         var resources = page.Items.Select(g => ScimDocument.Project(GroupResourceMapper.ToResource(g, scim.Profile, scim.BaseUrl, null), CoreSchemas.GroupResource, request.Attributes, request.ExcludedAttributes)).ToList();
         return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
@@ -70,6 +70,12 @@ public static class GroupEndpoints
         if (ScimETags.IsNotModified(http, scim.Profile, group.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        if (query.Attributes is null && query.ExcludedAttributes is null)
+        {
+            return new StreamedGroupResult(group, scim.Profile, scim.BaseUrl, db,
+                scim.Profile == Configuration.ScimProfile.Standard ? ScimETags.Format(group.Version) : null);
         }
 
         return await RespondAsync(group, query, scim, db, StatusCodes.Status200OK);

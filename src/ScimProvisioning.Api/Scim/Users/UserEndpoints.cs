@@ -58,7 +58,7 @@ public static class UserEndpoints
         }
 
         var page = await ScimQueries.PageAsync(users, u => u.Key, request, UserQueryMap.Instance,
-            q => q.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery(), scim.Aborted);
+            q => q.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery(), scim.Aborted, $"users|{scim.AccountId}");
         var groups = await GroupsOfAsync(db, page.Items.Select(u => u.Key).ToList(), scim.Aborted);
         var resources = page.Items.Select(u => ScimDocument.Project(UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()), CoreSchemas.UserResource, request.Attributes, request.ExcludedAttributes)).ToList();
         return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
@@ -117,7 +117,26 @@ public static class UserEndpoints
         return await RespondAsync(user, scim, db, write.Query);
     }
 
+    /// <summary>
+    /// A PATCH that loses an optimistic-concurrency race to another writer is applied again to the fresh resource
+    /// (its operations are relative, so re-applying them is what the client asked for); with If-Match it is not.
+    /// </summary>
     internal static async Task<ScimJsonResult> PatchAsync(string id, ScimWrite write, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await PatchOnceAsync(id, write, scim, provisioning, db);
+            }
+            catch (DomainException e) when (e.Kind == DomainErrorKind.PreconditionFailed && write.IfMatch is null && attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static async Task<ScimJsonResult> PatchOnceAsync(string id, ScimWrite write, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
         var user = await FindAsync(provisioning, scim, id);
         ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
