@@ -342,6 +342,9 @@ namespace ScimProvisioning.Bench
                             return response.IsSuccessStatusCode;
                         }
 
+                    case 2 when created.IsEmpty:
+                    case 3 when created.IsEmpty:
+                        return await Ok(_client.GetAsync($"{options.Url}/Users?filter={Uri.EscapeDataString($"userName eq \"{name}\"")}"));
                     case 2:
                         return created.TryPeek(out var someone) && await Ok(_client.PatchAsync($"{options.Url}/Users/{someone}",
                             Json("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"name.familyName","value":"Cycled"}]}""")));

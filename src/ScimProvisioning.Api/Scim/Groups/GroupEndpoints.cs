@@ -150,6 +150,9 @@ public static class GroupEndpoints
         return patch.Op switch
         {
             PatchOp.Add when patch.ValueFilter is null => new AddMembers(MemberIds(patch.Value)),
+            // members[value eq "u"] (Okta, Entra, authentik) names the member: removed by key, whatever the group's size.
+            PatchOp.Remove when patch.ValueFilter is ComparisonFilter { Operator: ComparisonOperator.Eq, Value.Kind: FilterValueKind.String, Path: { Name: var name, SubAttribute: null } } single
+                && string.Equals(name, "value", StringComparison.OrdinalIgnoreCase) => new RemoveMembers([single.Value!.Text!]),
             PatchOp.Remove when patch.ValueFilter is not null => new RemoveMatchingMembers(ScimFilterTranslator.ToPredicate(patch.ValueFilter, GroupQueryMaps.Member)),
             // remove with a value list removes only the listed members (Entra's default shape), never all of them.
             PatchOp.Remove when patch.Value is not null and not JsonArray { Count: 0 } => new RemoveMembers(MemberIds(patch.Value)),
