@@ -79,12 +79,9 @@ internal sealed class SqliteConnectionSetup(string synchronous) : DbConnectionIn
         return Task.CompletedTask;
     }
 
-    /// <summary>Pooled connections reuse their SQLite handle: configure each handle once, not on every open.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
-
     private void Configure(DbConnection connection)
     {
-        if (connection is not SqliteConnection sqlite || sqlite.Handle is not { } handle || Configured.TryGetValue(handle, out _))
+        if (connection is not SqliteConnection sqlite)
         {
             return;
         }
@@ -93,6 +90,5 @@ internal sealed class SqliteConnectionSetup(string synchronous) : DbConnectionIn
         using var command = sqlite.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=" + synchronous + ";";
         command.ExecuteNonQuery();
-        Configured.AddOrUpdate(handle, true);
     }
 }
