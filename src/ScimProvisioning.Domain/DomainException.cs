@@ -6,8 +6,6 @@ public enum DomainErrorKind
     Conflict,
     Invalid,
     LockoutRefused,
-    Forbidden,
-    NotSupported,
     PreconditionFailed,
 
     /// <summary>The thing cannot change this way (a system group's name, a SCIM-managed group through the admin API).</summary>

@@ -32,8 +32,7 @@ public static class AdminRequests
 
     public static DomainException Invalid(string message, string? field = null) => new(DomainErrorKind.Invalid, message, field);
 
-    public static string? Text(JsonNode? node, string name) =>
-        node is JsonObject obj && obj[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+    public static string? Text(JsonNode? node, string name) => ScimProvisioning.Scim.Serialization.JsonText.Of(node, name);
 
     /// <summary><c>["id", …]</c> or <c>[{"id": …}, …]</c> — Cloudflare's docs show both.</summary>
     public static List<string> Ids(JsonNode? node, string field)

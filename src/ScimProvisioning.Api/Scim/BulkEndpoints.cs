@@ -270,6 +270,5 @@ public static class BulkEndpoints
         return outcome;
     }
 
-    private static string? Text(JsonObject obj, string name) =>
-        JsonFilterEvaluator.Get(obj, name) is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    private static string? Text(JsonObject obj, string name) => ScimProvisioning.Scim.Serialization.JsonText.Of(obj, name);
 }

@@ -39,8 +39,6 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         DomainErrorKind.NotFound => (404, null, exception.Message, 1404),
         DomainErrorKind.Conflict => (409, ScimErrorTypes.Uniqueness, exception.Message, 1409),
         DomainErrorKind.LockoutRefused => (409, null, exception.Message, 1409),
-        DomainErrorKind.Forbidden => (403, null, exception.Message, 1403),
-        DomainErrorKind.NotSupported => (405, null, exception.Message, 1405),
         DomainErrorKind.PreconditionFailed => (412, null, exception.Message, 1412),
         DomainErrorKind.Immutable => (400, ScimErrorTypes.Mutability, exception.Message, 1400),
         _ => (400, ScimErrorTypes.InvalidValue, exception.Message, 1400),

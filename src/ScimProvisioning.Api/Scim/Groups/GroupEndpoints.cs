@@ -223,6 +223,5 @@ public static class GroupEndpoints
         (id.Length <= 64 ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null)
         ?? throw ScimException.NotFound($"Group '{ScimFilters.Truncate(id)}' not found.");
 
-    private static string? Text(JsonObject document, string name) =>
-        document[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+    private static string? Text(JsonObject document, string name) => JsonText.Of(document, name);
 }

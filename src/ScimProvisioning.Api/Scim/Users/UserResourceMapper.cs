@@ -301,6 +301,5 @@ public static class UserResourceMapper
         }
     }
 
-    private static string? Text(JsonObject? source, string name) =>
-        source?[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+    private static string? Text(JsonObject? source, string name) => ScimProvisioning.Scim.Serialization.JsonText.Of(source, name);
 }
