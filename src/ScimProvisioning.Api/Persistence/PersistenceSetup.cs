@@ -1,7 +1,8 @@
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Domain.Persistence;
 
@@ -10,6 +11,9 @@ namespace ScimProvisioning.Api.Persistence;
 public static class PersistenceSetup
 {
     public const string DefaultSqliteConnectionString = "Data Source=data/scim.db";
+
+    /// <summary>Pooled DbContexts kept for reuse on SQLite, each holding one open connection.</summary>
+    public const int SqliteSessionPoolSize = 64;
 
     public static IServiceCollection AddScimPersistence(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
@@ -22,8 +26,8 @@ public static class PersistenceSetup
                 throw new InvalidOperationException("Database:Provider=Postgres needs ConnectionStrings:Scim (for example \"Host=127.0.0.1;Database=scim;Username=scim;Password=…\").");
             }
 
-            services.AddDbContext<ScimDbContext>(options => options
-                .UseNpgsql(configured, npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
+            services.AddDbContextPool<ScimDbContext>(options => options
+                .UseNpgsql(PostgresConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
             return services;
         }
 
@@ -33,14 +37,38 @@ public static class PersistenceSetup
         }
 
         var connectionString = SqliteConnectionString(configured, contentRoot);
-        services.AddDbContext<ScimDbContext>(options => options
-            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
-            .AddInterceptors(new SqliteConnectionSetup(string.Equals(database.SqliteSynchronous, "Full", StringComparison.OrdinalIgnoreCase) ? "FULL" : "NORMAL")));
+        var synchronous = string.Equals(database.SqliteSynchronous, "Full", StringComparison.OrdinalIgnoreCase) ? "FULL" : "NORMAL";
+        var statementCache = new SqliteStatementCache();
+        var writeGate = new SqliteWriteGate();
+#pragma warning disable EF1001 // Internal EF Core API, see SessionRelationalConnection.
+        services.AddDbContextPool<ScimDbContext>(options => ((IDbContextOptionsBuilderInfrastructure)options
+                .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
+                .ReplaceService<ISqliteRelationalConnection, SessionRelationalConnection>()
+                .ReplaceService<IRelationalConnection, SessionRelationalConnection>()
+                .AddInterceptors(statementCache, writeGate))
+            .AddOrUpdateExtension(new SqliteSessionOptions(synchronous)), poolSize: SqliteSessionPoolSize);
+#pragma warning restore EF1001
         return services;
     }
 
     public static bool IsPostgres(string? provider) =>
         string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase) || string.Equals(provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Npgsql prepares a statement on the server after it has run a few times on a connection, unless the
+    /// connection string says otherwise: the SQL EF generates for the hot paths is the same on every request.
+    /// </summary>
+    public static string PostgresConnectionString(string configured)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !configured.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
 
     /// <summary>
     /// Resolves a relative database file against the content root, creates its folder and turns foreign keys on.
@@ -58,37 +86,12 @@ public static class PersistenceSetup
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
         }
 
-        builder.ForeignKeys = true;
-        builder.Pooling = true;
+        // Connections are kept open by the pooled DbContexts (SqliteSession), which also switch foreign keys on once
+        // per connection (here it would cost a PRAGMA on every open).
+        builder.ForeignKeys = null;
+        builder.Pooling = false;
         builder.DefaultTimeout = 30;
         return builder.ToString();
     }
 }
 
-/// <summary>
-/// Per-connection SQLite set-up: WAL journal, a busy timeout so writers queue instead of failing, and a
-/// Unicode-aware <c>lower()</c> so case-insensitive filters fold exactly like .NET's invariant culture.
-/// </summary>
-internal sealed class SqliteConnectionSetup(string synchronous) : DbConnectionInterceptor
-{
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Configure(connection);
-
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Configure(connection);
-        return Task.CompletedTask;
-    }
-
-    private void Configure(DbConnection connection)
-    {
-        if (connection is not SqliteConnection sqlite)
-        {
-            return;
-        }
-
-        sqlite.CreateFunction("lower", (string? value) => value?.ToLowerInvariant(), isDeterministic: true);
-        using var command = sqlite.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA synchronous=" + synchronous + ";";
-        command.ExecuteNonQuery();
-    }
-}

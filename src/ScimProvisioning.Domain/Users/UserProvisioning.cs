@@ -17,6 +17,19 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     public Task<User?> FindAsync(string accountId, string userId, CancellationToken cancellationToken) =>
         db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
 
+    /// <summary>
+    /// A user to read, not to change: untracked, in one statement (a user has a handful of emails and other
+    /// multi-valued rows, so the joined rows stay few).
+    /// </summary>
+    public Task<User?> ReadAsync(string accountId, string userId, CancellationToken cancellationToken) =>
+        ReadQuery(db, accountId, userId, cancellationToken);
+
+    // Compiled once: the hottest read skips EF's per-execution expression-tree work and query-cache lookup.
+    private static readonly Func<ScimDbContext, string, string, CancellationToken, Task<User?>> ReadQuery =
+        EF.CompileAsyncQuery((ScimDbContext db, string accountId, string userId, CancellationToken _) =>
+            db.Users.AsNoTracking().Include(u => u.Emails).Include(u => u.MultiValues).AsSingleQuery()
+                .SingleOrDefault(u => u.AccountId == accountId && u.Id == userId));
+
     /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
     public User NewUser(string accountId)
     {
@@ -126,11 +139,16 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
 
     private async Task EnsureUserNameFreeAsync(User user, CancellationToken cancellationToken)
     {
-        if (await db.Users.AnyAsync(u => u.AccountId == user.AccountId && u.UserNameKey == user.UserNameKey && u.Key != user.Key, cancellationToken))
+        if (await UserNameTakenQuery(db, user.AccountId, user.UserNameKey, user.Key, cancellationToken))
         {
             throw UserNameTaken(user.UserName);
         }
     }
+
+    // Compiled once: every create and rename asks it.
+    private static readonly Func<ScimDbContext, string, string, long, CancellationToken, Task<bool>> UserNameTakenQuery =
+        EF.CompileAsyncQuery((ScimDbContext db, string accountId, string userNameKey, long key, CancellationToken _) =>
+            db.Users.Any(u => u.AccountId == accountId && u.UserNameKey == userNameKey && u.Key != key));
 
     private static DomainException UserNameTaken(string userName) =>
         new(DomainErrorKind.Conflict, $"A user with userName '{userName}' already exists in this account (userName is compared case-insensitively).", "userName");

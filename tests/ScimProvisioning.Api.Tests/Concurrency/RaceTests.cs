@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using ScimProvisioning.Api.Tests.Infrastructure;
 
@@ -54,5 +55,44 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.NoContent);
         Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.NoContent), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_context_abandoned_inside_a_transaction_writes_nothing_and_blocks_no_later_writer()
+    {
+        var account = await factory.CreateAccountAsync();
+        var id = await account.CreateUserAsync("abandoned@example.com");
+
+        // A request that dies between BEGIN and COMMIT: its pooled context (and, on SQLite, its open connection and
+        // its turn to write) must come back clean.
+        await account.QueryAsync(async db =>
+        {
+            await db.Database.BeginTransactionAsync();
+            var user = await db.Users.SingleAsync(u => u.Id == id);
+            user.Title = "never committed";
+            await db.SaveChangesAsync();
+            return 0;
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var write = await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"add","path":"phoneNumbers","value":[{"value":"+1 555 02{{i:D2}}"}]}]""");
+            Assert.Equal(HttpStatusCode.OK, write.StatusCode);
+        }
+
+        var user = await account.GetUserAsync(id);
+        Assert.Null(user["title"]);
+        Assert.Equal(3, user["phoneNumbers"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task A_burst_of_creates_on_many_connections_all_land()
+    {
+        var account = await factory.CreateAccountAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => account.PostAsync("/Users", $$"""{"userName":"burst-{{i}}@example.com"}""")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var rows = await account.QueryAsync(db => db.Users.CountAsync(u => u.AccountId == account.AccountId && u.UserName.StartsWith("burst-")));
+        Assert.Equal(40, rows);
     }
 }

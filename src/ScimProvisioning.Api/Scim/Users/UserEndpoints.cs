@@ -66,7 +66,8 @@ public static class UserEndpoints
 
     private static async Task<IResult> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
-        var user = await FindAsync(provisioning, scim, id);
+        var user = (Identifiers.IsTag(id) ? await provisioning.ReadAsync(scim.AccountId, id, scim.Aborted) : null)
+            ?? throw ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
         if (ScimETags.IsNotModified(http, scim.Profile, user.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -98,7 +99,8 @@ public static class UserEndpoints
         var user = provisioning.NewUser(scim.AccountId);
         UserResourceMapper.Apply(document, user, defaultActive: true);
         await provisioning.CreateAsync(scim.Actor, user, scim.Aborted);
-        return await RespondAsync(user, scim, db, write.Query, StatusCodes.Status201Created, $"{scim.BaseUrl}/Users/{user.Id}");
+        // A user just created belongs to no group yet: nothing to look up.
+        return Respond(user, [], scim, write.Query, StatusCodes.Status201Created, $"{scim.BaseUrl}/Users/{user.Id}");
     }
 
     internal static async Task<ScimJsonResult> ReplaceAsync(string id, ScimWrite write, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules)
@@ -177,10 +179,26 @@ public static class UserEndpoints
 
     private static async Task<ScimJsonResult> RespondAsync(User user, ScimContext scim, ScimDbContext db, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null)
     {
-        var groups = await GroupsOfAsync(db, [user.Key], scim.Aborted);
-        return new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups[user.Key].ToList()), query), status, location,
-            scim.Profile == ScimProfile.Standard ? ScimETags.Format(user.Version) : null);
+        var groups = new List<(string Id, string Display)>();
+        await foreach (var group in GroupsOfUser(db, user.Key).WithCancellation(scim.Aborted))
+        {
+            groups.Add((group.Id, group.Name));
+        }
+
+        return Respond(user, groups, scim, query, status, location);
     }
+
+    private static ScimJsonResult Respond(User user, List<(string Id, string Display)> groups, ScimContext scim, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null) =>
+        new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups), query), status, location,
+            scim.Profile == ScimProfile.Standard ? ScimETags.Format(user.Version) : null);
+
+    /// <summary>The groups of one user (every single-user response), compiled once.</summary>
+    private static readonly Func<ScimDbContext, long, IAsyncEnumerable<UserGroupRef>> GroupsOfUser =
+        EF.CompileAsyncQuery<ScimDbContext, long, UserGroupRef>((db, userKey) => db.UserGroupMembers.AsNoTracking().Where(m => m.UserKey == userKey)
+            .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => g)
+            .OrderBy(g => g.Key).Select(g => new UserGroupRef(g.Id, g.Name)));
+
+    private sealed record UserGroupRef(string Id, string Name);
 
     /// <summary>The groups (user groups and system groups) of a page of users, in one query.</summary>
     private static async Task<ILookup<long, (string Id, string Display)>> GroupsOfAsync(ScimDbContext db, List<long> userKeys, CancellationToken cancellationToken)
