@@ -14,6 +14,40 @@ public static class Identifiers
     public static string StableTag(string seed) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed)))[..32];
 
+    /// <summary>Longest identifier text (userName, externalId, group names, member emails) accepted.</summary>
+    public const int MaxLength = 1024;
+
+    /// <summary>
+    /// Identifiers are shown in dashboards, logs and audit entries and matched by IdPs: they must be 1 to
+    /// <see cref="MaxLength"/> characters without control characters (NUL, newlines, escapes) or lone surrogates.
+    /// </summary>
+    public static void CheckText(string? value, string field, bool required = true)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            if (required || value is { Length: > 0 })
+            {
+                throw new DomainException(DomainErrorKind.Invalid, $"{field} is required and must not be empty.", field);
+            }
+
+            return;
+        }
+
+        if (value.Length > MaxLength)
+        {
+            throw new DomainException(DomainErrorKind.Invalid, $"{field} is longer than {MaxLength} characters.", field);
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsControl(c) || (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[++i]))))
+            {
+                throw new DomainException(DomainErrorKind.Invalid, $"{field} must not contain control characters or invalid Unicode.", field);
+            }
+        }
+    }
+
     /// <summary>The key identifiers are compared by: userName and displayName are unique case-insensitively.</summary>
     public static string NormalizeKey(string value) => value.ToLowerInvariant();
 }

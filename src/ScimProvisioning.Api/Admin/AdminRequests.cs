@@ -30,6 +30,10 @@ public static class AdminRequests
         return await ScimRequest.ReadJsonAsync(request, limit) ?? throw Invalid("The request body must not be null.");
     }
 
+    /// <summary>A body that must be one JSON object (every admin write except the member-list ones).</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request) =>
+        await ReadAsync(request) as JsonObject ?? throw Invalid("The request body must be a JSON object.");
+
     public static DomainException Invalid(string message, string? field = null) => new(DomainErrorKind.Invalid, message, field);
 
     public static string? Text(JsonNode? node, string name) => ScimProvisioning.Scim.Serialization.JsonText.Of(node, name);

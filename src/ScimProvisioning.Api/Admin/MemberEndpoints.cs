@@ -95,7 +95,7 @@ public static class MemberEndpoints
 
     private static async Task<IResult> AddMember(string account_id, HttpContext http, UserProvisioning users, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
     {
-        var body = await AdminRequests.ReadAsync(http.Request);
+        var body = await AdminRequests.ReadObjectAsync(http.Request);
         var email = AdminRequests.Text(body, "email");
         if (string.IsNullOrWhiteSpace(email) || !System.Net.Mail.MailAddress.TryCreate(email, out _))
         {
@@ -122,7 +122,7 @@ public static class MemberEndpoints
             return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
         }
 
-        var body = await AdminRequests.ReadAsync(http.Request);
+        var body = await AdminRequests.ReadObjectAsync(http.Request);
         var drafts = await DraftsAsync(db, account_id, body, cancellationToken);
         await assignments.ReplaceMemberPoliciesAsync(Actor(http), member, drafts, AuditActions.UpdateMember, cancellationToken);
         return await RespondAsync(db, member, cancellationToken);

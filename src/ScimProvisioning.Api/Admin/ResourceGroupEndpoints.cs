@@ -46,7 +46,7 @@ public static class ResourceGroupEndpoints
 
     private static async Task<IResult> Create(string account_id, HttpContext http, ScimDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var body = await AdminRequests.ReadAsync(http.Request);
+        var body = await AdminRequests.ReadObjectAsync(http.Request);
         var scope = AdminRequests.Scope(body["scope"]);
         PolicyAssignments.ValidateScope(account_id, scope.Key, scope.Objects);
         var group = new ResourceGroup
@@ -72,7 +72,7 @@ public static class ResourceGroupEndpoints
             return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Resource group not found.");
         }
 
-        var body = await AdminRequests.ReadAsync(http.Request);
+        var body = await AdminRequests.ReadObjectAsync(http.Request);
         if (body["scope"] is not null)
         {
             var scope = AdminRequests.Scope(body["scope"]);

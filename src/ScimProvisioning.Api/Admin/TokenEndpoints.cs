@@ -32,9 +32,10 @@ public static class TokenEndpoints
         CreateTokenRequest? request;
         try
         {
-            request = await http.Request.ReadFromJsonAsync<CreateTokenRequest>(CloudflareEnvelope.JsonOptions, cancellationToken);
+            // The shared reader: size limit (413), strict UTF-8 JSON without duplicate names (400).
+            request = System.Text.Json.JsonSerializer.Deserialize<CreateTokenRequest>(await AdminRequests.ReadObjectAsync(http.Request), CloudflareEnvelope.JsonOptions);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
         {
             return CloudflareResults.Error(StatusCodes.Status400BadRequest, 6003, "The request body is not valid JSON: {name, permissions[], expires_on?}.");
         }

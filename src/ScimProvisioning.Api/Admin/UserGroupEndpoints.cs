@@ -92,7 +92,7 @@ public static class UserGroupEndpoints
 
     private static async Task<IResult> Create(string account_id, HttpContext http, GroupProvisioning groups, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
     {
-        var body = await AdminRequests.ReadAsync(http.Request);
+        var body = await AdminRequests.ReadObjectAsync(http.Request);
         var name = AdminRequests.Text(body, "name") ?? throw AdminRequests.Invalid("A user group needs a 'name'.", "name");
         var policies = body["policies"] is null ? [] : AdminRequests.Policies(body["policies"]);
         var group = await groups.CreateCustomAsync(Actor(http), account_id, name, policies, assignments, cancellationToken);
@@ -102,7 +102,7 @@ public static class UserGroupEndpoints
     private static async Task<IResult> Update(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
-        var body = await AdminRequests.ReadAsync(http.Request);
+        var body = await AdminRequests.ReadObjectAsync(http.Request);
         var policies = body["policies"] is null ? null : AdminRequests.Policies(body["policies"]);
         if (AdminRequests.Text(body, "name") is { } name)
         {

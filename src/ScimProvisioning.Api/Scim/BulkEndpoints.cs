@@ -44,6 +44,13 @@ public static class BulkEndpoints
 
         var body = await ScimRequest.ReadJsonAsync(http.Request, scim.Options.BulkMaxPayloadBytes) as JsonObject
             ?? throw ScimException.InvalidSyntax("A BulkRequest body must be a JSON object.");
+        if (JsonFilterEvaluator.Get(body, "schemas") is JsonArray schemas && schemas.Count > 0 &&
+            !schemas.Any(s => s is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String &&
+                              string.Equals(v.GetValue<string>(), ScimProvisioning.Scim.ScimSchemaUris.BulkRequest, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw ScimException.InvalidSyntax($"A BulkRequest body must declare the schema {ScimProvisioning.Scim.ScimSchemaUris.BulkRequest}.");
+        }
+
         if (JsonFilterEvaluator.Get(body, "Operations") is not JsonArray list)
         {
             throw ScimException.InvalidSyntax("A BulkRequest needs an 'Operations' array.");

@@ -92,9 +92,9 @@ public sealed record ScimListQuery(
 
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var large))
+            if (System.Numerics.BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var large))
             {
-                return large > 0 ? long.MaxValue : long.MinValue; // absurdly large values clamp
+                return large.Sign > 0 ? long.MaxValue : long.MinValue; // absurdly large integers clamp
             }
 
             throw ScimException.InvalidValue($"'{name}' must be an integer; got '{text}'.");

@@ -335,12 +335,8 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
 
     public static void ValidateName(string? name)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new DomainException(DomainErrorKind.Invalid, "displayName is required and must not be empty.", "displayName");
-        }
-
-        if (name.StartsWith(ReservedPrefix, StringComparison.Ordinal))
+        Identifiers.CheckText(name, "displayName");
+        if (name!.StartsWith(ReservedPrefix, StringComparison.Ordinal))
         {
             throw new DomainException(DomainErrorKind.Invalid,
                 $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name (for example \"Cloudflare-Admins\").", "displayName");

@@ -122,10 +122,8 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
 
     private static void Validate(User user)
     {
-        if (string.IsNullOrWhiteSpace(user.UserName))
-        {
-            throw new DomainException(DomainErrorKind.Invalid, "userName is required and must not be empty.", "userName");
-        }
+        Identifiers.CheckText(user.UserName, "userName");
+        Identifiers.CheckText(user.ExternalId, "externalId", required: false);
     }
 
     private static void NormalizeEmails(User user)

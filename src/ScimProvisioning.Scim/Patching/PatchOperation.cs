@@ -67,6 +67,11 @@ public sealed record PatchOperation(PatchOp Op, string? Path, JsonNode? Value)
                 throw ScimException.InvalidPath("PATCH 'path' must be a string.");
             }
 
+            if (op == PatchOp.Add && !operation.Any(p => string.Equals(p.Key, "value", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw ScimException.InvalidValue("A PATCH 'add' needs a 'value' (RFC 7644 §3.5.2.1).");
+            }
+
             var value = Get(operation, "value")?.DeepClone();
             if (op != PatchOp.Remove && path is null && value is not JsonObject)
             {

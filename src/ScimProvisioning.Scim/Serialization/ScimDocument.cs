@@ -38,6 +38,10 @@ public static class ScimDocument
                         Merge(result, extension.Id, canonical);
                     }
                 }
+                else if (value is not null)
+                {
+                    throw ScimException.InvalidValue($"'{extension.Id}' must be a JSON object holding that schema's attributes.");
+                }
 
                 continue;
             }
@@ -298,6 +302,12 @@ public static class ScimDocument
     /// <summary>Parses JSON text strictly: one document, duplicate keys refused, bounded depth, valid UTF-8.</summary>
     public static JsonNode? Parse(ReadOnlySpan<byte> utf8, int maxDepth = 64)
     {
+        // System.Text.Json checks the UTF-8 of a string only when it is read, long after parsing: check it all first.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw ScimException.InvalidSyntax("The request body is not valid UTF-8.");
+        }
+
         try
         {
             return JsonNode.Parse(utf8, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
