@@ -15,16 +15,21 @@ if (commandLineMode)
     return await CommandLine.RunAsync(app.Services, args);
 }
 
+app.Use(async (context, next) =>
+{
+    // An API: nothing is sniffed, and authenticated answers are never cached. Set as the response starts, so
+    // answers the exception handler rewrites (it clears headers) carry them too.
+    context.Response.OnStarting(() =>
+    {
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.CacheControl = "no-store";
+        return Task.CompletedTask;
+    });
+    await next();
+});
 // Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
-app.Use(async (context, next) =>
-{
-    // An API: nothing is sniffed, and authenticated answers are never cached.
-    context.Response.Headers.XContentTypeOptions = "nosniff";
-    context.Response.Headers.CacheControl = "no-store";
-    await next();
-});
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();

@@ -20,7 +20,7 @@ public static class ServiceSetup
     public static WebApplicationBuilder AddScimServer(this WebApplicationBuilder builder, bool commandLineMode)
     {
         var configuration = builder.Configuration;
-        builder.Host.UseSerilog((context, _, logger) => logger
+        builder.Host.UseSerilog((context, services, logger) => logger
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
@@ -29,7 +29,9 @@ public static class ServiceSetup
             .ReadFrom.Configuration(context.Configuration)
             .Enrich.FromLogContext()
             // Verbs print results on stdout; their logs go to stderr.
-            .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null));
+            .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null)
+            // Extra sinks registered in DI (the tests capture the log this way to prove no secret reaches it).
+            .WriteTo.Sink(new SinkFanOut(services.GetServices<Serilog.Core.ILogEventSink>().ToList())));
 
         var scimOptions = configuration.GetSection(ScimOptions.Section).Get<ScimOptions>() ?? new ScimOptions();
         builder.Services.Configure<ScimOptions>(configuration.GetSection(ScimOptions.Section));
@@ -91,5 +93,17 @@ public static class ServiceSetup
             });
         });
         return builder;
+    }
+}
+
+/// <summary>Forwards log events to the sinks registered in DI; none in production.</summary>
+internal sealed class SinkFanOut(IReadOnlyList<Serilog.Core.ILogEventSink> sinks) : Serilog.Core.ILogEventSink
+{
+    public void Emit(Serilog.Events.LogEvent logEvent)
+    {
+        foreach (var sink in sinks)
+        {
+            sink.Emit(logEvent);
+        }
     }
 }

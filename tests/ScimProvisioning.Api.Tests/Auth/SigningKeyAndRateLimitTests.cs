@@ -62,4 +62,28 @@ public sealed class SigningKeyAndRateLimitTests
         var other = factory.ClientWithToken(await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.ScimProvisioningEdit]));
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync($"{account.ScimBase}/Users")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_limited_token_recovers_when_the_window_turns()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"scim-rate-{Guid.NewGuid():N}.db");
+        await using var factory = new GeneratedKeyFactory(database, new("RateLimit:Enabled", "true"), new("RateLimit:PermitLimit", "2"), new("RateLimit:WindowSeconds", "1"));
+        var account = await factory.CreateAccountAsync();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await account.GetAsync("/Users")).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        var recovered = HttpStatusCode.TooManyRequests;
+        for (var attempt = 0; attempt < 20 && recovered == HttpStatusCode.TooManyRequests; attempt++)
+        {
+            await Task.Delay(250);
+            recovered = (await account.GetAsync("/Users")).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, recovered);
+    }
 }

@@ -40,6 +40,9 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
         new("Auth:RevocationCacheSeconds", "0"),
     ];
 
+    /// <summary>Every log event the server wrote, rendered with its properties (see <see cref="LogCapture"/>).</summary>
+    public LogCapture Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         Directory.CreateDirectory(_directory);
@@ -47,6 +50,8 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureServices(services => services.AddSingleton<Serilog.Core.ILogEventSink>(Logs));
     }
 
     /// <summary>A fresh account with its Super Administrator, a SCIM token and an admin token.</summary>
@@ -116,4 +121,26 @@ public sealed class UnguardedApiFactory : ScimApiFactory
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
         base.Settings().Append(new("Guards:PreventSuperAdminLockout", "false"));
+}
+
+/// <summary>Keeps the text of every log event: message, properties and exception.</summary>
+public sealed class LogCapture : Serilog.Core.ILogEventSink
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
+
+    public IReadOnlyList<string> Events => [.. _events];
+
+    public void Emit(Serilog.Events.LogEvent logEvent)
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        logEvent.RenderMessage(writer, System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (name, value) in logEvent.Properties)
+        {
+            writer.Write($" {name}=");
+            value.Render(writer, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        writer.Write(logEvent.Exception?.ToString());
+        _events.Enqueue(writer.ToString());
+    }
 }
