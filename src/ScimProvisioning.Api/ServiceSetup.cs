@@ -56,6 +56,7 @@ public static class ServiceSetup
         builder.Services.AddScoped<Domain.Groups.GroupProvisioning>();
         builder.Services.AddScoped<PolicyAssignments>();
         builder.Services.AddSingleton(configuration.GetSection("Guards").Get<GuardSettings>() ?? new GuardSettings());
+        builder.Services.AddSingleton(new ScimProvisioning.Domain.Groups.GroupSettings(scimOptions.MaxMembersPerRequest));
         builder.Services.AddScoped<ScimContext>();
         builder.Services.AddValidatorsFromAssemblyContaining<CloudflareUserRules>(ServiceLifetime.Singleton);
         builder.Services.AddScimAuth();

@@ -17,6 +17,9 @@ public sealed class ScimOptions
     public int MaxPageSize { get; set; } = 1000;
 
     public int MaxPatchOperations { get; set; } = 1000;
+
+    /// <summary>Most group members one request may name (POST/PUT members, PATCH member values, admin member lists).</summary>
+    public int MaxMembersPerRequest { get; set; } = 10_000;
     public int MaxFilterLength { get; set; } = 4096;
     public int MaxFilterDepth { get; set; } = 32;
 

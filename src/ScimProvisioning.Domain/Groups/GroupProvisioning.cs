@@ -12,7 +12,10 @@ public sealed record GroupWriteResult(UserGroup Group, bool Adopted, IReadOnlyLi
 /// SCIM groups and user groups (SPEC §2.1 rules 4–8, 10): the reserved <c>CF</c> prefix, system groups, adoption by
 /// name, uniqueness, the SCIM-managed lock, and set-based membership changes, every one through the lockout guard.
 /// </summary>
-public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock)
+/// <summary>Limits on group writes (<c>Scim:MaxMembersPerRequest</c>).</summary>
+public sealed record GroupSettings(int MaxMembersPerRequest = 10_000);
+
+public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, GroupSettings settings)
 {
     public const string ResourceType = "group";
 
@@ -54,6 +57,7 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     public async Task<GroupWriteResult> CreateFromScimAsync(Actor actor, string accountId, string name, string? externalId, IReadOnlyList<string> memberUserIds, CancellationToken cancellationToken)
     {
         ValidateName(name);
+        CheckMemberCount(memberUserIds.Count);
         var existing = await db.UserGroups.SingleOrDefaultAsync(g => g.AccountId == accountId && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken);
         if (existing is { IsScimManaged: true })
         {
@@ -140,7 +144,8 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             RemoveMembers remove => remove.UserIds,
             ReplaceMembers replace => replace.UserIds,
             _ => [],
-        });
+        }).ToList();
+        CheckMemberCount(named.Count);
         var (resolved, ignored) = await ResolveUsersAsync(group.AccountId, named, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         // A rename or externalId change is an optimistic-concurrency write of the group row; membership changes are
@@ -340,6 +345,15 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         {
             throw new DomainException(DomainErrorKind.Invalid,
                 $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name (for example \"Cloudflare-Admins\").", "displayName");
+        }
+    }
+
+    private void CheckMemberCount(int named)
+    {
+        if (named > settings.MaxMembersPerRequest)
+        {
+            throw new DomainException(DomainErrorKind.Invalid,
+                $"The request names {named} members; at most {settings.MaxMembersPerRequest} are accepted per request (Scim:MaxMembersPerRequest). Send the members in several PATCH requests.", "members");
         }
     }
 
