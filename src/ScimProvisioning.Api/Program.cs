@@ -23,6 +23,13 @@ app.Use(async (context, next) =>
     {
         context.Response.Headers.XContentTypeOptions = "nosniff";
         context.Response.Headers.CacheControl = "no-store";
+        if (context.Request.Path.StartsWithSegments("/dashboard"))
+        {
+            // The dashboard loads only its own files and talks only to this server; no page may frame it.
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        }
+
         return Task.CompletedTask;
     });
     await next();
@@ -30,6 +37,19 @@ app.Use(async (context, next) =>
 // Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging();
 app.UseExceptionHandler();
+// The dashboard (wwwroot/dashboard): static files, no build step; it signs in with an admin token kept in the tab.
+app.Use(async (context, next) =>
+{
+    if (context.Request.Path.Equals("/dashboard", StringComparison.Ordinal))
+    {
+        context.Response.Redirect("/dashboard/");
+        return;
+    }
+
+    await next();
+});
+app.UseDefaultFiles();
+app.UseStaticFiles();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();

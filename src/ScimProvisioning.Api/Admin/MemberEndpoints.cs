@@ -36,7 +36,9 @@ public static class MemberEndpoints
     public sealed record MemberQuery(
         [property: FromQuery(Name = "page")] int? Page,
         [property: FromQuery(Name = "per_page")] int? PerPage,
-        [property: FromQuery(Name = "status")] string? Status);
+        [property: FromQuery(Name = "status")] string? Status,
+        // Extension for the dashboard: a case-insensitive substring of the member's email.
+        [property: FromQuery(Name = "search")] string? Search = null);
 
     private static async Task<IResult> ListMembers(string account_id, [AsParameters] MemberQuery query, ScimDbContext db, CancellationToken cancellationToken)
     {
@@ -48,13 +50,23 @@ public static class MemberEndpoints
             members = members.Where(m => m.Status == query.Status);
         }
 
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var search = ScimProvisioning.Domain.Identifiers.NormalizeKey(query.Search.Trim());
+            members = members.Where(m => m.User.UserNameKey.Contains(search));
+        }
+
         var total = await members.CountAsync(cancellationToken);
         var items = await members.OrderBy(m => m.Created).ThenBy(m => m.Id)
             .Skip((page - 1) * perPage).Take(perPage)
             .Include(m => m.User)
             .ToListAsync(cancellationToken);
         var policies = await PoliciesOf(db, account_id, items.Select(m => m.Id).ToList(), cancellationToken);
-        var result = items.Select(m => MemberView.From(m, policies[m.Id])).ToList();
+        var userIds = items.Select(m => m.User.Id).ToList();
+        var provisioned = (await db.AuditEvents.AsNoTracking()
+            .Where(a => a.AccountId == account_id && a.Action == AuditActions.CreateScimUser && a.ResourceId != null && userIds.Contains(a.ResourceId))
+            .Select(a => a.ResourceId!).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var result = items.Select(m => MemberView.From(m, policies[m.Id], provisioned.Contains(m.User.Id))).ToList();
         return CloudflareResults.Ok(result, new ResultInfo(page, perPage, result.Count, total, (total + perPage - 1) / perPage));
     }
 
@@ -187,7 +199,8 @@ public static class MemberEndpoints
 /// <summary>Cloudflare's member object.</summary>
 internal static class MemberView
 {
-    public static object From(Member member, IEnumerable<Policy> policies)
+    /// <param name="scimProvisioned">Extension: the member's user was created through SCIM (the dashboard's SCIM badge).</param>
+    public static object From(Member member, IEnumerable<Policy> policies, bool? scimProvisioned = null)
     {
         var list = policies.ToList();
         return new
@@ -195,6 +208,7 @@ internal static class MemberView
             id = member.Id,
             email = member.User.UserName,
             status = member.Status,
+            scim_provisioned = scimProvisioned,
             user = new
             {
                 id = member.User.Id,

@@ -58,6 +58,7 @@ public sealed class DatabaseInitializer(
         output.WriteLine($"  SCIM base URL : {address.TrimEnd('/')}/client/v4/accounts/{accountId}/scim/v2");
         output.WriteLine($"  SCIM token    : {scim.Value}");
         output.WriteLine($"  Admin token   : {admin.Value}");
+        output.WriteLine($"  Dashboard     : {address.TrimEnd('/')}/dashboard  (sign in with the account id and the admin token)");
         output.WriteLine($"  Swagger UI    : {address.TrimEnd('/')}/swagger");
         output.WriteLine("Paste the base URL and SCIM token into your IdP's SCIM connector (Okta, Entra ID, authentik).");
         output.WriteLine();

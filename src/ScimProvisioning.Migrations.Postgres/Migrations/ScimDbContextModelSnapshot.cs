@@ -89,6 +89,8 @@ namespace ScimProvisioning.Migrations.Postgres.Migrations
 
                     b.HasIndex("AccountId", "Key");
 
+                    b.HasIndex("AccountId", "ResourceId");
+
                     b.ToTable("AuditEvents");
                 });
 

@@ -81,6 +81,8 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AccountId", "Key");
 
+                    b.HasIndex("AccountId", "ResourceId");
+
                     b.ToTable("AuditEvents");
                 });
 

@@ -118,6 +118,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(a => a.Key).ValueGeneratedOnAdd();
         builder.HasIndex(a => a.Id).IsUnique();
         builder.HasIndex(a => new { a.AccountId, a.Key });
+        builder.HasIndex(a => new { a.AccountId, a.ResourceId });
     }
 }
 

@@ -1,0 +1,225 @@
+// The ScimProvisioning dashboard: a thin client of the admin API (/client/v4/accounts/{id}/...). The token lives in
+// sessionStorage (this tab only) and travels in the Authorization header, never in a URL.
+"use strict";
+
+const state = { account: null, token: null, view: "members", memberPage: 1, memberQuery: "", openGroup: null, openMember: null, roles: [] };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat()) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
+  return node;
+}
+
+function show(message, ok = false) {
+  const box = $("message");
+  box.textContent = message;
+  box.className = ok ? "ok" : "";
+  box.hidden = !message;
+}
+
+async function api(path, options = {}) {
+  const response = await fetch(`/client/v4/accounts/${state.account}${path}`, {
+    ...options,
+    headers: { Authorization: `Bearer ${state.token}`, "Content-Type": "application/json", ...(options.headers || {}) },
+  });
+  let body = null;
+  try { body = await response.json(); } catch { /* empty body */ }
+  if (!response.ok || (body && body.success === false)) {
+    const detail = body?.errors?.map((e) => e.message).join(" ") || body?.detail || `HTTP ${response.status}`;
+    const error = new Error(detail);
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+// --- sign in -------------------------------------------------------------------------------------------------------
+async function signIn(account, token) {
+  state.account = account;
+  state.token = token;
+  try {
+    await api("/tokens/verify");
+  } catch (e) {
+    state.account = state.token = null;
+    sessionStorage.removeItem("scim-dashboard");
+    show(e.status === 401 || e.status === 403 ? "The token was refused: it is invalid, revoked, expired or not an admin token of this account." : e.message);
+    return;
+  }
+  sessionStorage.setItem("scim-dashboard", JSON.stringify({ account, token }));
+  $("sign-in").hidden = true;
+  $("tabs").hidden = false;
+  $("sign-out").hidden = false;
+  $("who").textContent = `Account ${account}`;
+  show("");
+  state.roles = (await api("/iam/permission_groups?per_page=100")).result;
+  switchTo("members");
+}
+
+function signOut() {
+  sessionStorage.removeItem("scim-dashboard");
+  location.reload();
+}
+
+// --- views ---------------------------------------------------------------------------------------------------------
+function switchTo(view) {
+  state.view = view;
+  for (const button of document.querySelectorAll("#tabs button")) button.setAttribute("aria-pressed", String(button.dataset.view === view));
+  for (const section of document.querySelectorAll(".view")) section.hidden = section.id !== view;
+  refresh();
+}
+
+async function refresh() {
+  if (!state.token) return;
+  try {
+    if (state.view === "members") await loadMembers();
+    if (state.view === "groups") await loadGroups();
+    if (state.view === "roles") loadRoles();
+    if (state.view === "audit") await loadAudit();
+  } catch (e) {
+    show(e.message);
+  }
+}
+
+// Roles from the member's policies; every member provisioned through SCIM also holds Minimal Account Access.
+const roleNames = (member) => [...(member.roles || []).map((r) => r.name), ...(member.scim_provisioned ? ["Minimal Account Access"] : [])].join(", ") || "—";
+const source = (scim) => (scim ? el("span", { class: "badge scim" }, "SCIM") : el("span", { class: "badge" }, "manual"));
+
+async function loadMembers() {
+  const query = state.memberQuery ? `&search=${encodeURIComponent(state.memberQuery)}` : "";
+  const page = await api(`/members?page=${state.memberPage}&per_page=50${query}`);
+  $("member-rows").replaceChildren(...page.result.map((m) => el("tr", {},
+    el("td", {}, el("button", { type: "button", class: "link", onclick: () => openMember(m) }, m.email)),
+    el("td", {}, [m.user.first_name, m.user.last_name].filter(Boolean).join(" ")),
+    el("td", {}, m.status),
+    el("td", {}, source(m.scim_provisioned)),
+    el("td", {}, roleNames(m)))));
+  const info = page.result_info;
+  $("members-page").textContent = `Page ${info.page} of ${Math.max(1, info.total_pages)} — ${info.total_count} members`;
+  $("members-prev").disabled = info.page <= 1;
+  $("members-next").disabled = info.page >= info.total_pages;
+  if (state.openMember) await openMember(state.openMember, true);
+}
+
+async function openMember(member, quiet = false) {
+  state.openMember = member;
+  const effective = (await api(`/members/${member.id}/effective_permissions`)).result;
+  const rows = effective.roles.flatMap((role) =>
+    role.sources.map((s) => el("tr", {},
+      el("td", {}, role.name),
+      el("td", {}, role.scope?.key || ""),
+      el("td", {}, s.type),
+      el("td", {}, s.group_name || ""))));
+  $("member-detail").replaceChildren(
+    el("h3", {}, `Effective roles of ${member.email}`),
+    el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Role"), el("th", { scope: "col" }, "Scope"), el("th", { scope: "col" }, "Source"), el("th", { scope: "col" }, "Via"))),
+      el("tbody", { id: "effective-rows" }, rows.length ? rows : [el("tr", {}, el("td", { colspan: "4" }, "No roles"))])));
+  $("member-detail").hidden = false;
+  if (!quiet) $("member-detail").scrollIntoView({ block: "nearest" });
+}
+
+async function loadGroups() {
+  const groups = (await api("/iam/user_groups?per_page=100")).result;
+  $("group-rows").replaceChildren(...groups.map((g) => el("tr", {},
+    el("td", {}, el("button", { type: "button", class: "link", onclick: () => openGroup(g.id) }, g.name)),
+    el("td", {}, g.system ? el("span", { class: "badge" }, "system") : source(g.scim_managed)),
+    el("td", {}, String(g.member_count ?? "")),
+    el("td", {}, (g.policies || []).map(describePolicy).join("; ") || "—"))));
+  if (state.openGroup) await openGroup(state.openGroup, true);
+}
+
+function describePolicy(policy) {
+  const roles = policy.permission_groups.map((r) => r.name).join(", ");
+  const scope = policy.resource_groups.map((rg) => rg.name).join(", ");
+  return `${policy.access} ${roles} on ${scope}`;
+}
+
+// The input shape of a policy, to send the group's policies back with one added or removed.
+const policyInput = (p) => ({ access: p.access, permission_groups: p.permission_groups.map((r) => ({ id: r.id })), resource_groups: p.resource_groups.map((rg) => ({ id: rg.id })) });
+
+async function savePolicies(group, policies, done) {
+  try {
+    await api(`/iam/user_groups/${group.id}`, { method: "PUT", body: JSON.stringify({ policies }) });
+    show(done, true);
+  } catch (e) {
+    show(`Refused: ${e.message}`);
+  }
+  await openGroup(group.id, true, true);
+}
+
+async function openGroup(id, quiet = false, force = false) {
+  // A refresh does not redraw the group while the admin is choosing a policy in it.
+  if (!force && quiet && document.activeElement && $("group-detail").contains(document.activeElement)) return;
+  state.openGroup = id;
+  const group = (await api(`/iam/user_groups/${id}`)).result;
+  const members = (await api(`/iam/user_groups/${id}/members?per_page=50`)).result;
+  const scopes = (await api("/iam/resource_groups?per_page=100")).result;
+  const policyRows = group.policies.map((p) => el("tr", {},
+    el("td", {}, p.access === "deny" ? el("span", { class: "badge deny" }, "deny") : "allow"),
+    el("td", {}, p.permission_groups.map((r) => r.name).join(", ")),
+    el("td", {}, p.resource_groups.map((rg) => rg.name).join(", ")),
+    el("td", {}, el("button", { type: "button", "aria-label": `Detach ${describePolicy(p)}`, onclick: () =>
+      savePolicies(group, group.policies.filter((q) => q.id !== p.id).map(policyInput), "Policy detached.") }, "Detach"))));
+  const attach = el("form", { id: "attach-form", onsubmit: (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const added = { access: form.get("access"), permission_groups: [{ id: form.get("role") }], resource_groups: [{ id: form.get("scope") }] };
+    savePolicies(group, [...group.policies.map(policyInput), added], "Policy attached.");
+  } },
+    el("label", {}, "Role", el("select", { name: "role", id: "attach-role" }, state.roles.map((r) => el("option", { value: r.id }, r.name)))),
+    el("label", {}, "Scope", el("select", { name: "scope", id: "attach-scope" }, scopes.map((s) => el("option", { value: s.id }, s.name)))),
+    el("label", {}, "Access", el("select", { name: "access", id: "attach-access" }, el("option", { value: "allow" }, "allow"), el("option", { value: "deny" }, "deny"))),
+    el("button", { type: "submit" }, "Attach policy"));
+  $("group-detail").replaceChildren(
+    el("h3", {}, group.name, " ", group.scim_managed ? el("span", { class: "badge scim" }, "SCIM-managed") : ""),
+    el("p", {}, group.scim_managed ? "Name and members come from the identity provider; policies are yours to attach." : ""),
+    el("h4", {}, `Policies (${group.policies.length})`),
+    el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Access"), el("th", { scope: "col" }, "Roles"), el("th", { scope: "col" }, "Scope"), el("th", { scope: "col" }, ""))),
+      el("tbody", { id: "policy-rows" }, policyRows)),
+    attach,
+    el("h4", {}, `Members (${group.member_count ?? members.length})`),
+    el("ul", { id: "group-members" }, members.map((m) => el("li", {}, m.email || m.user?.email || m.id))));
+  $("group-detail").hidden = false;
+  if (!quiet) $("group-detail").scrollIntoView({ block: "nearest" });
+}
+
+function loadRoles() {
+  $("role-rows").replaceChildren(...state.roles.map((r) => el("tr", {},
+    el("td", {}, r.name), el("td", {}, r.meta?.scopes || ""), el("td", {}, r.description || ""), el("td", {}, el("code", {}, r.id)))));
+}
+
+async function loadAudit() {
+  const params = new URLSearchParams({ per_page: "50" });
+  if ($("audit-action").value) params.set("action", $("audit-action").value);
+  if ($("audit-actor").value) params.set("actor", $("audit-actor").value);
+  if ($("audit-since").value) params.set("since", new Date($("audit-since").value).toISOString());
+  const events = (await api(`/audit_logs?${params}`)).result;
+  $("audit-rows").replaceChildren(...events.map((e) => el("tr", {},
+    el("td", {}, String(e.when).replace("T", " ").replace(/(\.\d+)?Z$/, "")),
+    el("td", {}, e.action.type),
+    el("td", {}, e.action.result === "success" ? "success" : el("span", { class: "badge deny" }, e.action.result)),
+    el("td", {}, `${e.resource.type || ""} ${e.resource.id || ""}`),
+    el("td", {}, e.actor.token_id || ""),
+    el("td", {}, e.summary ? JSON.stringify(e.summary) : ""))));
+}
+
+// --- wiring --------------------------------------------------------------------------------------------------------
+document.addEventListener("DOMContentLoaded", () => {
+  $("sign-in-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    signIn($("account-id").value.trim(), $("api-token").value.trim());
+  });
+  $("sign-out").addEventListener("click", signOut);
+  for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => switchTo(button.dataset.view));
+  $("member-search").addEventListener("submit", (event) => { event.preventDefault(); state.memberQuery = $("member-query").value.trim(); state.memberPage = 1; state.openMember = null; refresh(); });
+  $("members-prev").addEventListener("click", () => { state.memberPage--; refresh(); });
+  $("members-next").addEventListener("click", () => { state.memberPage++; refresh(); });
+  $("audit-filter").addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
+  const saved = sessionStorage.getItem("scim-dashboard");
+  if (saved) { const { account, token } = JSON.parse(saved); signIn(account, token); }
+  setInterval(refresh, 3000); // watch provisioning happen without reloading
+});

@@ -1,0 +1,168 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using ScimProvisioning.Api.Tests.Infrastructure;
+
+namespace ScimProvisioning.Api.Tests.Dashboard;
+
+/// <summary>The real server on Kestrel (127.0.0.1, a free port), for a real browser to talk to.</summary>
+public sealed class KestrelApiFactory : ScimApiFactory
+{
+    public KestrelApiFactory()
+    {
+        UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        StartServer();
+    }
+
+    protected override string Profile => "Cloudflare";
+
+    public string Address => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+}
+
+/// <summary>
+/// Issue 8: the dashboard driven through Debian's Chromium by Playwright. Skipped, with the reason, when
+/// /usr/bin/chromium is not installed (Playwright's own browser download cannot work here). Set
+/// SCIM_DASHBOARD_SCREENSHOTS to a folder to save a screenshot of each page (docs/dashboard.md uses them).
+/// </summary>
+public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFixture<KestrelApiFactory>
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static async Task<(IPlaywright, IBrowser, IPage)> OpenAsync()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"No Chromium at {Chromium}: install it with 'apt-get install -y chromium' to run the browser tests.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        page.SetDefaultTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
+        return (playwright, browser, page);
+    }
+
+    private async Task SignInAsync(IPage page, TestAccount account, string? token = null)
+    {
+        await page.GotoAsync(factory.Address + "/dashboard");
+        await page.GetByLabel("Account ID").FillAsync(account.AccountId);
+        await page.GetByLabel("API token").FillAsync(token ?? account.AdminToken);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("SCIM_DASHBOARD_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        }
+    }
+
+    [SkippableFact]
+    public async Task Sign_in_shows_the_members_and_a_bad_token_is_refused()
+    {
+        var account = await factory.CreateAccountAsync();
+        var (playwright, browser, page) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await SignInAsync(page, account, token: account.AdminToken + "x");
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("refused");
+            await Assertions.Expect(page.Locator("#tabs")).ToBeHiddenAsync();
+
+            await page.GetByLabel("API token").FillAsync(account.AdminToken);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#member-rows")).ToContainTextAsync("owner@example.com");
+            await Assertions.Expect(page.Locator("#member-rows")).ToContainTextAsync("Super Administrator - All Privileges");
+            Assert.DoesNotContain(account.AdminToken, page.Url, StringComparison.Ordinal);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Roles" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#role-rows")).ToContainTextAsync("33666b9c79b9a5273fc7344ff42f953d");
+            await ScreenshotAsync(page, "roles");
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_user_provisioned_through_scim_appears_without_a_reload()
+    {
+        var account = await factory.CreateAccountAsync();
+        var (playwright, browser, page) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await SignInAsync(page, account);
+            await Assertions.Expect(page.Locator("#member-rows")).ToContainTextAsync("owner@example.com");
+
+            await account.CreateUserAsync("new.hire@example.com");
+
+            var row = page.Locator("#member-rows tr", new() { HasText = "new.hire@example.com" });
+            await Assertions.Expect(row).ToBeVisibleAsync();
+            await Assertions.Expect(row).ToContainTextAsync("SCIM");
+            await Assertions.Expect(row).ToContainTextAsync("Minimal Account Access");
+            await page.GetByLabel("Search by email").FillAsync("new.hire");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#member-rows tr")).ToHaveCountAsync(1);
+            await ScreenshotAsync(page, "members");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Audit log" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#audit-rows")).ToContainTextAsync("Create SCIM User");
+            await ScreenshotAsync(page, "audit-log");
+        }
+    }
+
+    [SkippableFact]
+    public async Task Attaching_a_policy_to_a_pushed_group_changes_effective_roles()
+    {
+        var account = await factory.CreateAccountAsync();
+        var user = await account.CreateUserAsync("engineer@example.com");
+        await (await account.PostAsync("/Groups", $$"""{"displayName":"Engineering","members":[{"value":"{{user}}"}]}""")).AssertStatusAsync(HttpStatusCode.Created);
+        var (playwright, browser, page) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await SignInAsync(page, account);
+            await page.GetByRole(AriaRole.Button, new() { Name = "User groups" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Engineering" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#group-detail")).ToContainTextAsync("SCIM-managed");
+            await Assertions.Expect(page.Locator("#group-members")).ToContainTextAsync("engineer@example.com");
+
+            await page.Locator("#attach-role").SelectOptionAsync(new SelectOptionValue { Label = "Administrator" });
+            await page.Locator("#attach-access").SelectOptionAsync("allow");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Attach policy" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Policy attached.");
+            await Assertions.Expect(page.Locator("#policy-rows")).ToContainTextAsync("Administrator");
+            await ScreenshotAsync(page, "user-group");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Members" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "engineer@example.com" }).ClickAsync();
+            var administrator = page.Locator("#effective-rows tr", new() { HasText = "group_policy" });
+            await Assertions.Expect(administrator).ToContainTextAsync("Administrator");
+            await Assertions.Expect(administrator).ToContainTextAsync("Engineering");
+            await ScreenshotAsync(page, "effective-roles");
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_lockout_guards_refusal_is_shown()
+    {
+        var account = await factory.CreateAccountAsync();
+        var owner = await account.OwnerUserIdAsync();
+        await (await account.PostAsync("/Groups", $$"""{"displayName":"Owners","members":[{"value":"{{owner}}"}]}""")).AssertStatusAsync(HttpStatusCode.Created);
+        var (playwright, browser, page) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await SignInAsync(page, account);
+            await page.GetByRole(AriaRole.Button, new() { Name = "User groups" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Owners" }).ClickAsync();
+            await page.Locator("#attach-role").SelectOptionAsync(new SelectOptionValue { Label = "Super Administrator - All Privileges" });
+            await page.Locator("#attach-access").SelectOptionAsync("deny");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Attach policy" }).ClickAsync();
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Refused");
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Super Administrator");
+            await Assertions.Expect(page.Locator("#policy-rows tr")).ToHaveCountAsync(0);
+            await ScreenshotAsync(page, "lockout-refused");
+        }
+    }
+}
