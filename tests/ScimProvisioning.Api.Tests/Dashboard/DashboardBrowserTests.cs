@@ -125,6 +125,7 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
             await page.GetByRole(AriaRole.Button, new() { Name = "Engineering" }).ClickAsync();
             await Assertions.Expect(page.Locator("#group-detail")).ToContainTextAsync("SCIM-managed");
             await Assertions.Expect(page.Locator("#group-members")).ToContainTextAsync("engineer@example.com");
+            await Assertions.Expect(page.Locator("#group-detail")).ToContainTextAsync("Page 1 of 1");
 
             await page.Locator("#attach-role").SelectOptionAsync(new SelectOptionValue { Label = "Administrator" });
             await page.Locator("#attach-access").SelectOptionAsync("allow");

@@ -2,7 +2,7 @@
 // sessionStorage (this tab only) and travels in the Authorization header, never in a URL.
 "use strict";
 
-const state = { account: null, token: null, view: "members", memberPage: 1, memberQuery: "", openGroup: null, openMember: null, roles: [] };
+const state = { account: null, token: null, view: "members", memberPage: 1, memberQuery: "", openGroup: null, groupMemberPage: 1, openMember: null, roles: [] };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -51,13 +51,14 @@ async function signIn(account, token) {
     return;
   }
   sessionStorage.setItem("scim-dashboard", JSON.stringify({ account, token }));
+  state.roles = (await api("/iam/permission_groups?per_page=100")).result;
+  // The views appear only once signed in and loaded, so a click on a tab cannot be overtaken by the first view.
   $("sign-in").hidden = true;
-  $("tabs").hidden = false;
   $("sign-out").hidden = false;
   $("who").textContent = `Account ${account}`;
   show("");
-  state.roles = (await api("/iam/permission_groups?per_page=100")).result;
   switchTo("members");
+  $("tabs").hidden = false;
 }
 
 function signOut() {
@@ -154,9 +155,13 @@ async function savePolicies(group, policies, done) {
 async function openGroup(id, quiet = false, force = false) {
   // A refresh does not redraw the group while the admin is choosing a policy in it.
   if (!force && quiet && document.activeElement && $("group-detail").contains(document.activeElement)) return;
+  if (state.openGroup !== id) state.groupMemberPage = 1;
   state.openGroup = id;
   const group = (await api(`/iam/user_groups/${id}`)).result;
-  const members = (await api(`/iam/user_groups/${id}/members?per_page=50`)).result;
+  const memberPage = await api(`/iam/user_groups/${id}/members?page=${state.groupMemberPage}&per_page=50`);
+  const members = memberPage.result;
+  const info = memberPage.result_info;
+  const turn = (delta) => { state.groupMemberPage += delta; openGroup(id, true, true); };
   const scopes = (await api("/iam/resource_groups?per_page=100")).result;
   const policyRows = group.policies.map((p) => el("tr", {},
     el("td", {}, p.access === "deny" ? el("span", { class: "badge deny" }, "deny") : "allow"),
@@ -181,8 +186,12 @@ async function openGroup(id, quiet = false, force = false) {
     el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Access"), el("th", { scope: "col" }, "Roles"), el("th", { scope: "col" }, "Scope"), el("th", { scope: "col" }, ""))),
       el("tbody", { id: "policy-rows" }, policyRows)),
     attach,
-    el("h4", {}, `Members (${group.member_count ?? members.length})`),
-    el("ul", { id: "group-members" }, members.map((m) => el("li", {}, m.email || m.user?.email || m.id))));
+    el("h4", {}, `Members (${group.member_count ?? info.total_count})`),
+    el("ul", { id: "group-members" }, members.map((m) => el("li", {}, m.email))),
+    el("div", { class: "pager" },
+      el("button", { type: "button", disabled: info.page <= 1, onclick: () => turn(-1) }, "Previous"), " ",
+      `Page ${info.page} of ${Math.max(1, info.total_pages)}`, " ",
+      el("button", { type: "button", disabled: info.page >= info.total_pages, onclick: () => turn(1) }, "Next")));
   $("group-detail").hidden = false;
   if (!quiet) $("group-detail").scrollIntoView({ block: "nearest" });
 }
