@@ -13,7 +13,7 @@ public static class PersistenceSetup
     public const string DefaultSqliteConnectionString = "Data Source=data/scim.db";
 
     /// <summary>Pooled DbContexts kept for reuse on SQLite, each holding one open connection.</summary>
-    public const int SqliteSessionPoolSize = 64;
+    public const int SqliteSessionPoolSize = 32;
 
     public static IServiceCollection AddScimPersistence(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {

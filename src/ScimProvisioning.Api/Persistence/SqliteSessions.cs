@@ -26,8 +26,11 @@ namespace ScimProvisioning.Api.Persistence;
 /// </remarks>
 public sealed class SqliteSession : IDisposable
 {
-    /// <summary>Distinct SQL texts kept prepared per connection; filters make many, the hot paths a few dozen.</summary>
-    public const int MaxStatements = 256;
+    /// <summary>
+    /// Distinct SQL texts kept prepared per connection: the hot paths need a few dozen; arbitrary filters make many,
+    /// and each prepared statement holds memory, so the least recently used go first.
+    /// </summary>
+    public const int MaxStatements = 64;
 
     private static readonly ConditionalWeakTable<SqliteConnection, SqliteSession> Sessions = new();
     private static readonly delegate_function_scalar Lower = LowerInvariant;
