@@ -147,7 +147,7 @@ async function savePolicies(group, policies, done) {
     await api(`/iam/user_groups/${group.id}`, { method: "PUT", body: JSON.stringify({ policies }) });
     show(done, true);
   } catch (e) {
-    show(`Refused: ${e.message}`);
+    show(e.message.startsWith("Refused") ? e.message : `Refused: ${e.message}`);
   }
   await openGroup(group.id, true, true);
 }
