@@ -1,7 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Domain.Persistence;
@@ -44,7 +43,6 @@ public static class PersistenceSetup
         services.AddDbContextPool<ScimDbContext>(options => ((IDbContextOptionsBuilderInfrastructure)options
                 .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
                 .ReplaceService<ISqliteRelationalConnection, SessionRelationalConnection>()
-                .ReplaceService<IRelationalConnection, SessionRelationalConnection>()
                 .AddInterceptors(statementCache, writeGate))
             .AddOrUpdateExtension(new SqliteSessionOptions(synchronous)), poolSize: SqliteSessionPoolSize);
 #pragma warning restore EF1001
