@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using ScimProvisioning.Api.Tests.Infrastructure;
@@ -62,60 +61,13 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         ["Bootstrap__PrintTokensOnStartup"] = "false",
     };
 
-    private async Task<string> RunVerbAsync(params string[] args)
-    {
-        using var process = Start(args);
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(0, process.ExitCode);
-        return output;
-    }
-
-    private Process Start(string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in Environment())
-        {
-            start.Environment[key] = value;
-        }
-
-        return Process.Start(start)!;
-    }
+    private Task<string> RunVerbAsync(params string[] args) => ServerProcesses.RunVerbAsync(Environment(), args);
 
     private async Task<Instance> StartAsync()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var process = Start(["--urls", $"http://127.0.0.1:{port}"]);
-        process.StandardOutput.ReadToEndAsync().ContinueWith(_ => { }, TaskScheduler.Default).GetAwaiter();
-        process.StandardError.ReadToEndAsync().ContinueWith(_ => { }, TaskScheduler.Default).GetAwaiter();
+        var (process, client) = await ServerProcesses.StartServerAsync(Environment());
         _processes.Add(process);
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return new Instance(client, $"http://127.0.0.1:{port}");
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new InvalidOperationException("The server process did not become ready.");
+        return new Instance(client, client.BaseAddress!.ToString().TrimEnd('/'));
     }
 
     private static async Task<HttpResponseMessage> SendAsync(Instance instance, HttpMethod method, string path, string token, string? body = null)

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -37,7 +36,7 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public async Task Every_acknowledged_write_survives_repeated_sigkills()
     {
-        var seed = int.TryParse(System.Environment.GetEnvironmentVariable("SCIM_CRASH_SEED"), out var s) ? s : Environment.TickCount;
+        var seed = int.TryParse(System.Environment.GetEnvironmentVariable("SCIM_CRASH_SEED"), out var s) ? s : System.Environment.TickCount;
         output.WriteLine($"SCIM_CRASH_SEED={seed}");
         var random = new Random(seed);
         Directory.CreateDirectory(_directory);
@@ -181,61 +180,23 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         return command.ExecuteScalar();
     }
 
-    private ProcessStartInfo StartInfo(IEnumerable<string> args)
+    private Dictionary<string, string> Environment() => new()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(typeof(Program).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        ["Database__Provider"] = "Sqlite",
+        ["ConnectionStrings__Scim"] = $"Data Source={Database}",
+        ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
+        ["Scim__Profile"] = "Standard",
+        ["RateLimit__Enabled"] = "false",
+        ["Bootstrap__PrintTokensOnStartup"] = "false",
+    };
 
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ConnectionStrings__Scim"] = $"Data Source={Database}";
-        start.Environment["Auth__SigningKey"] = ScimApiFactory.SigningKey;
-        start.Environment["Scim__Profile"] = "Standard";
-        start.Environment["RateLimit__Enabled"] = "false";
-        start.Environment["Bootstrap__PrintTokensOnStartup"] = "false";
-        return start;
-    }
-
-    private async Task<string> RunVerbAsync(params string[] args)
-    {
-        using var process = Process.Start(StartInfo(args))!;
-        var text = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Equal(0, process.ExitCode);
-        return text;
-    }
+    private Task<string> RunVerbAsync(params string[] args) => ServerProcesses.RunVerbAsync(Environment(), args);
 
     private async Task<HttpClient> StartAsync(string token)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        _server = Process.Start(StartInfo(["--urls", $"http://127.0.0.1:{port}"]))!;
-        _ = _server.StandardOutput.ReadToEndAsync();
-        _ = _server.StandardError.ReadToEndAsync();
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        (_server, var client) = await ServerProcesses.StartServerAsync(Environment());
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        for (var attempt = 0; attempt < 150; attempt++)
-        {
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return client;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new InvalidOperationException("The server process did not become ready.");
+        return client;
     }
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, string? body = null)

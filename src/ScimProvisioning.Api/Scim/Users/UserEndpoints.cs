@@ -66,8 +66,7 @@ public static class UserEndpoints
 
     private static async Task<IResult> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
-        var user = (Identifiers.IsTag(id) ? await provisioning.ReadAsync(scim.AccountId, id, scim.Aborted) : null)
-            ?? throw ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
+        var user = await FindAsync(provisioning, scim, id, tracked: false);
         if (ScimETags.IsNotModified(http, scim.Profile, user.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -173,8 +172,11 @@ public static class UserEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<User> FindAsync(UserProvisioning provisioning, ScimContext scim, string id) =>
-        (Identifiers.IsTag(id) ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null)
+    /// <summary>The user, tracked to be changed, or untracked (one statement) just to be read; SCIM 404 when unknown.</summary>
+    private static async Task<User> FindAsync(UserProvisioning provisioning, ScimContext scim, string id, bool tracked = true) =>
+        (!Identifiers.IsTag(id) ? null
+            : tracked ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted)
+            : await provisioning.ReadAsync(scim.AccountId, id, scim.Aborted))
         ?? throw ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
 
     private static async Task<ScimJsonResult> RespondAsync(User user, ScimContext scim, ScimDbContext db, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null)
