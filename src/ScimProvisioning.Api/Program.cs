@@ -35,7 +35,7 @@ app.Use(async (context, next) =>
     await next();
 });
 // Request logging wraps the exception handler, so it logs the status the client really got.
-app.UseSerilogRequestLogging();
+app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseExceptionHandler();
 // The dashboard (wwwroot/dashboard): static files, no build step; it signs in with an admin token kept in the tab.
 app.Use(async (context, next) =>

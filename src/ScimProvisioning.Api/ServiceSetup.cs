@@ -31,7 +31,9 @@ public static class ServiceSetup
             // Verbs print results on stdout; their logs go to stderr.
             .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null)
             // Extra sinks registered in DI (the tests capture the log this way to prove no secret reaches it).
-            .WriteTo.Sink(new SinkFanOut(services.GetServices<Serilog.Core.ILogEventSink>().ToList())));
+            .WriteTo.Sink(new SinkFanOut(services.GetServices<Serilog.Core.ILogEventSink>().ToList())),
+            // Each host keeps its own logger (several run side by side in the tests); the static one is left alone.
+            preserveStaticLogger: true);
 
         var scimOptions = configuration.GetSection(ScimOptions.Section).Get<ScimOptions>() ?? new ScimOptions();
         builder.Services.Configure<ScimOptions>(configuration.GetSection(ScimOptions.Section));

@@ -39,14 +39,18 @@ public static class AuthSetup
         services.AddSingleton<SigningKeyProvider>();
         services.AddScoped<TokenService>();
         services.AddSingleton<TokenRevocationCheck>();
+        services.AddSingleton<CachingJsonWebTokenHandler>();
         services.AddSingleton<IAuthorizationHandler, AccountAccessHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ErrorWritingAuthorizationResultHandler>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyProvider, IOptions<AuthOptions>>((jwt, keys, auth) =>
+            .Configure<SigningKeyProvider, IOptions<AuthOptions>, CachingJsonWebTokenHandler>((jwt, keys, auth, handler) =>
             {
                 jwt.MapInboundClaims = false;
+                handler.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(handler);
                 jwt.IncludeErrorDetails = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {

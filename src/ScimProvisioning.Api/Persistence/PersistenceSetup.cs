@@ -27,6 +27,7 @@ public static class PersistenceSetup
 
             services.AddDbContextPool<ScimDbContext>(options => options
                 .UseNpgsql(PostgresConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
+            services.AddSingleton<IInsertUnits>(TransactionalInserts.Instance);
             return services;
         }
 
@@ -46,6 +47,7 @@ public static class PersistenceSetup
                 .AddInterceptors(statementCache, writeGate))
             .AddOrUpdateExtension(new SqliteSessionOptions(synchronous)), poolSize: SqliteSessionPoolSize);
 #pragma warning restore EF1001
+        services.AddSingleton<IInsertUnits>(_ => new SqliteGroupCommit(connectionString, synchronous));
         return services;
     }
 

@@ -7,7 +7,11 @@ namespace ScimProvisioning.Domain.Audit;
 public sealed class AuditLog(ScimDbContext db, TimeProvider clock)
 {
     public void Record(string accountId, Actor actor, string action, string resourceType, string? resourceId, string outcome, object? summary = null) =>
-        db.AuditEvents.Add(new AuditEvent
+        db.AuditEvents.Add(Event(accountId, actor, action, resourceType, resourceId, outcome, summary));
+
+    /// <summary>An event for the caller to store with its change (see <see cref="Record"/>).</summary>
+    public AuditEvent Event(string accountId, Actor actor, string action, string resourceType, string? resourceId, string outcome, object? summary = null) =>
+        new()
         {
             Id = Identifiers.NewTag(),
             AccountId = accountId,
@@ -18,7 +22,7 @@ public sealed class AuditLog(ScimDbContext db, TimeProvider clock)
             ResourceId = resourceId,
             Outcome = outcome,
             Summary = summary is null ? null : JsonSerializer.Serialize(summary),
-        });
+        };
 
     /// <summary>
     /// Records a refusal on its own, after discarding whatever the refused request had staged, so the refusal is

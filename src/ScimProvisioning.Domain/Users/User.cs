@@ -7,7 +7,7 @@ namespace ScimProvisioning.Domain.Users;
 public sealed class User
 {
     /// <summary>Database key; gives a stable creation order for paging.</summary>
-    public long Key { get; private set; }
+    public long Key { get; internal set; }
 
     /// <summary>The 32-hex "user tag" SCIM clients see as <c>id</c>.</summary>
     public required string Id { get; init; }

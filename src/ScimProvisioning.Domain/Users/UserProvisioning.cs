@@ -10,7 +10,7 @@ namespace ScimProvisioning.Domain.Users;
 /// The user lifecycle of SPEC §2.1: provision (rule 1), deprovision (2), reactivate (3), uniqueness (9), delete (10),
 /// guarded by the last-Super-Administrator rule (7). POST, PUT, PATCH — every path — goes through here.
 /// </summary>
-public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock)
+public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, IInsertUnits inserts)
 {
     public const string ResourceType = "user";
 
@@ -37,20 +37,51 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         return new User { Id = Identifiers.NewTag(), AccountId = accountId, Active = true, Created = now, LastModified = now, Version = 1 };
     }
 
+    /// <summary>
+    /// Provisions the user (SPEC §2.1 rule 1): the user, its emails and other multi-valued rows, an account member with
+    /// Minimal Account Access when active, and the audit event, in one transaction. Written as plain INSERTs
+    /// (<see cref="RowInserts"/>, committed by <see cref="IInsertUnits"/>) — a new-hire wave is the hottest write an IdP makes — so the user is not tracked
+    /// afterwards; its <see cref="User.Key"/> is set. A taken userName is refused by the unique index, race-free.
+    /// </summary>
     public async Task<User> CreateAsync(Actor actor, User user, CancellationToken cancellationToken, string action = AuditActions.CreateScimUser)
     {
         Validate(user);
-        await EnsureUserNameFreeAsync(user, cancellationToken);
         NormalizeEmails(user);
-        db.Users.Add(user);
-        if (user.Active)
+        var auditEvent = audit.Event(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
+            new { user.UserName, user.Active, member = user.Active ? "provisioned with Minimal Account Access" : "none (inactive)" });
+        try
         {
-            db.Members.Add(NewMember(user));
+            await inserts.RunAsync(db, async rows =>
+            {
+                user.Key = await rows.InsertReturningKeyAsync(user, cancellationToken);
+                var dependents = new List<object>(user.Emails.Count + user.MultiValues.Count + 2);
+                foreach (var email in user.Emails)
+                {
+                    email.UserKey = user.Key;
+                    dependents.Add(email);
+                }
+
+                foreach (var value in user.MultiValues)
+                {
+                    value.UserKey = user.Key;
+                    dependents.Add(value);
+                }
+
+                if (user.Active)
+                {
+                    dependents.Add(new Member { Id = Identifiers.NewTag(), AccountId = user.AccountId, UserKey = user.Key, Created = clock.GetUtcNow().UtcDateTime });
+                }
+
+                dependents.Add(auditEvent);
+                await rows.InsertAsync(dependents, cancellationToken);
+            }, cancellationToken);
+        }
+        catch (Exception e) when (UniqueViolation.IsUniqueViolation(e))
+        {
+            // The unique index on (account, folded userName) decides (SPEC §2.1 rule 9), also between racing requests.
+            throw UserNameTaken(user.UserName);
         }
 
-        audit.Record(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
-            new { user.UserName, user.Active, member = user.Active ? "provisioned with Minimal Account Access" : "none (inactive)" });
-        await SaveAsync(user, cancellationToken);
         return user;
     }
 

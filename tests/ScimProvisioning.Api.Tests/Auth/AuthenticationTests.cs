@@ -95,6 +95,29 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task A_token_accepted_before_is_still_matched_exactly()
+    {
+        // Validated tokens are remembered by their exact text (CachingJsonWebTokenHandler): a variant of one is not.
+        var account = await factory.CreateAccountAsync();
+        var token = await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.ScimProvisioningEdit]);
+        Assert.Equal(HttpStatusCode.OK, (await factory.ClientWithToken(token).GetAsync($"{account.ScimBase}/Users")).StatusCode);
+
+        var parts = token.Split('.');
+        var payload = Base64UrlEncoder.Decode(parts[1]).Replace(account.AccountId, (await factory.CreateAccountAsync()).AccountId, StringComparison.Ordinal);
+        var otherAccount = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+        var flipped = parts[2][0] == 'A' ? 'B' : 'A'; // the first character: all six of its bits are signature
+        var badSignature = $"{parts[0]}.{parts[1]}.{flipped}{parts[2][1..]}";
+        foreach (var variant in new[] { otherAccount, badSignature, token[..^1], token + "x" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{account.ScimBase}/Users");
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + variant);
+            await (await factory.CreateClient().SendAsync(request)).AssertScimErrorAsync(HttpStatusCode.Unauthorized);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await factory.ClientWithToken(token).GetAsync($"{account.ScimBase}/Users")).StatusCode);
+    }
+
+    [Fact]
     public async Task Revoked_token_is_refused_at_once()
     {
         var account = await factory.CreateAccountAsync();

@@ -1,0 +1,214 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain.Persistence;
+
+namespace ScimProvisioning.Api.Persistence;
+
+/// <summary>
+/// SQLite's <see cref="IInsertUnits"/>: units of plain INSERTs from concurrent requests are queued and written by
+/// one connection, many to a transaction, each under its own savepoint.
+/// </summary>
+/// <remarks>
+/// SQLite writes one transaction at a time, and a commit costs far more than the rows in it: the WAL frames of every
+/// page touched (a user create touches ~20: its row, email, member and audit event and their indexes), the lock
+/// hand-over to the next writer, and on a connection whose neighbours just wrote, a page cache that has to be read
+/// again. Under a provisioning burst this writer takes whatever units have queued (up to <see cref="MaxUnits"/>),
+/// runs each inside <c>SAVEPOINT</c> so a failing unit (a taken userName) is rolled back alone, and commits them
+/// together; each request gets its answer only after that commit, so every acknowledged write is durable as before.
+/// Its connection is the only one writing these rows, so its page cache stays warm. A context already inside a
+/// transaction runs its unit there instead (<see cref="TransactionalInserts"/>).
+/// </remarks>
+internal sealed class SqliteGroupCommit : IInsertUnits, IDisposable
+{
+    /// <summary>Units per transaction at most: enough to amortise a commit, few enough to answer the first request soon.</summary>
+    public const int MaxUnits = 64;
+
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly Channel<Unit> _queue = Channel.CreateUnbounded<Unit>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writer;
+
+    public SqliteGroupCommit(string connectionString, string synchronous)
+    {
+        _connectionString = connectionString;
+        _synchronous = synchronous;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    public async Task RunAsync(DbContext db, Func<RowInserter, Task> unit, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await TransactionalInserts.Instance.RunAsync(db, unit, cancellationToken);
+            return;
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var queued = new Unit(db, unit, cancellationToken);
+        if (!_queue.Writer.TryWrite(queued))
+        {
+            throw new ObjectDisposedException(nameof(SqliteGroupCommit), "The server is shutting down.");
+        }
+
+        await queued.Done.Task;
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
+    }
+
+    private async Task WriteAsync()
+    {
+        SqliteSession? session = null;
+        var batch = new List<Unit>(MaxUnits);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync())
+            {
+                while (batch.Count < MaxUnits && _queue.Reader.TryRead(out var unit))
+                {
+                    if (unit.Aborted.IsCancellationRequested)
+                    {
+                        unit.Done.TrySetCanceled(unit.Aborted);
+                    }
+                    else
+                    {
+                        batch.Add(unit);
+                    }
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    session ??= SqliteSession.Open(_connectionString, _synchronous);
+                    await CommitAsync(session, batch);
+                }
+                catch (Exception e)
+                {
+                    // The connection could not be opened, or the transaction failed as a whole: nothing of it was written.
+                    foreach (var unit in batch)
+                    {
+                        unit.Error ??= e;
+                    }
+
+                    session?.Dispose();
+                    session = null;
+                }
+
+                foreach (var unit in batch)
+                {
+                    if (unit.Error is null)
+                    {
+                        unit.Done.TrySetResult();
+                    }
+                    else
+                    {
+                        unit.Done.TrySetException(unit.Error);
+                    }
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            session?.Dispose();
+        }
+    }
+
+    private static async Task CommitAsync(SqliteSession session, List<Unit> batch)
+    {
+        await session.EnterWriteAsync(CancellationToken.None);
+        try
+        {
+            Execute(session, "BEGIN IMMEDIATE;");
+            var inserter = new SessionInserter(session);
+            foreach (var unit in batch)
+            {
+                Execute(session, "SAVEPOINT unit;");
+                try
+                {
+                    inserter.Context = unit.Context;
+                    await unit.Work(inserter);
+                    Execute(session, "RELEASE unit;");
+                }
+                catch (Exception e) when (session.InTransaction)
+                {
+                    unit.Error = e;
+                    Execute(session, "ROLLBACK TO unit; RELEASE unit;");
+                }
+            }
+
+            Execute(session, "COMMIT;");
+        }
+        catch
+        {
+            if (session.InTransaction)
+            {
+                Execute(session, "ROLLBACK;");
+            }
+
+            throw;
+        }
+        finally
+        {
+            session.ExitWrite();
+        }
+    }
+
+    private static void Execute(SqliteSession session, string sql)
+    {
+        var statement = session.Statement(sql)!;
+        statement.Command.Parameters.Clear();
+        statement.Command.ExecuteNonQuery();
+    }
+
+    private sealed class Unit(DbContext context, Func<RowInserter, Task> work, CancellationToken aborted)
+    {
+        public DbContext Context { get; } = context;
+
+        public Func<RowInserter, Task> Work { get; } = work;
+
+        public CancellationToken Aborted { get; } = aborted;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Exception? Error { get; set; }
+    }
+
+    /// <summary>Runs a unit's INSERTs on the writer's connection with its prepared statements; the model comes from the unit's context.</summary>
+    private sealed class SessionInserter(SqliteSession session) : RowInserter
+    {
+        public DbContext Context { get; set; } = null!;
+
+        public override Task<long> InsertReturningKeyAsync(object row, CancellationToken cancellationToken)
+        {
+            var command = Prepare(RowInserts.For(Context, [row], returnsKey: true), [row]);
+            return Task.FromResult((long)command.ExecuteScalar()!);
+        }
+
+        public override Task InsertAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken)
+        {
+            if (rows.Count > 0)
+            {
+                Prepare(RowInserts.For(Context, rows, returnsKey: false), rows).ExecuteNonQuery();
+            }
+
+            return Task.CompletedTask;
+        }
+
+        private SqliteCommand Prepare(RowInserts statement, IReadOnlyList<object> rows)
+        {
+            var command = session.Statement(statement.Sql)!.Command;
+            statement.Bind(command, rows);
+            return command;
+        }
+    }
+}

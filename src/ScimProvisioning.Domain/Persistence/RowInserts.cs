@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ScimProvisioning.Domain.Persistence;
+
+/// <summary>
+/// Plain INSERTs for the write paths that run at IdP scale (a POST /Users burst), without EF Core's change tracking.
+/// </summary>
+/// <remarks>
+/// A profile of POST /Users put two thirds of the request in EF Core's unit of work (attaching the graph, detecting
+/// changes, sorting and batching four rows, generating their SQL), all of it inside the write transaction, which on
+/// SQLite is the one thing that cannot run in parallel. Here the statement for a shape of rows (which tables, in
+/// which order) is generated once from the EF model — table and column names, each column's type mapping with its
+/// value converter — so the rows land exactly as EF Core would have written them. Entities written this way are not
+/// tracked. <see cref="IInsertUnits"/> decides in which transaction they run.
+/// </remarks>
+public sealed class RowInserts
+{
+    /// <summary>Shapes of more rows than this are built for one use instead of kept: a client choosing the row count must not grow the cache.</summary>
+    private const int MaxCachedRows = 12;
+
+    private static readonly ConcurrentDictionary<(IModel Model, string Shape, bool ReturnsKey), RowInserts> Cache = new();
+
+    private readonly IProperty[][] _columns;
+    private readonly string[][] _names;
+    private readonly string[][] _providerNames;
+
+    private RowInserts(string sql, IRelationalCommand command, IProperty[][] columns, string[][] names, string[][] providerNames)
+    {
+        Sql = sql;
+        Command = command;
+        _columns = columns;
+        _names = names;
+        _providerNames = providerNames;
+    }
+
+    /// <summary>The statements' text, one INSERT per row, parameters named as the provider names them.</summary>
+    public string Sql { get; }
+
+    private IRelationalCommand Command { get; }
+
+    /// <summary>
+    /// The same statements as an EF Core command (for <see cref="RowInserter.ForContext"/>): a new one per execution,
+    /// because an EF Core command reuses its data reader object and so must not run twice at once.
+    /// </summary>
+    public IRelationalCommand CommandFor(DbContext db) =>
+        new RelationalCommand(db.GetService<RelationalCommandBuilderDependencies>(), Sql, Sql, Command.Parameters);
+
+    /// <summary>The INSERTs for these rows, in order; with <paramref name="returnsKey"/> one row whose store-generated key the statement returns.</summary>
+    public static RowInserts For(DbContext db, IReadOnlyList<object> rows, bool returnsKey)
+    {
+        if (returnsKey && rows.Count != 1)
+        {
+            throw new ArgumentException("A key is returned for a single row.", nameof(rows));
+        }
+
+        var shape = string.Join(',', rows.Select(r => r.GetType().FullName));
+        return rows.Count <= MaxCachedRows
+            ? Cache.GetOrAdd((db.Model, shape, returnsKey), static (key, state) => Build(state.db, state.rows, key.ReturnsKey), (db, rows))
+            : Build(db, rows, returnsKey);
+    }
+
+    /// <summary>Each parameter's EF Core name (as in <see cref="CommandFor"/>) and value, read from the rows.</summary>
+    public Dictionary<string, object?> Values(IReadOnlyList<object> rows)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            for (var j = 0; j < _columns[i].Length; j++)
+            {
+                values[_names[i][j]] = _columns[i][j].GetGetter().GetClrValue(rows[i]);
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Puts the rows' values on a provider command for <see cref="Sql"/>, through each column's type mapping.</summary>
+    public void Bind(DbCommand command, IReadOnlyList<object> rows)
+    {
+        command.Parameters.Clear();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            for (var j = 0; j < _columns[i].Length; j++)
+            {
+                var column = _columns[i][j];
+                command.Parameters.Add(column.GetRelationalTypeMapping().CreateParameter(command, _providerNames[i][j], column.GetGetter().GetClrValue(rows[i]), column.IsNullable));
+            }
+        }
+    }
+
+    private static RowInserts Build(DbContext db, IReadOnlyList<object> rows, bool returnsKey)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var builder = db.GetService<IRelationalCommandBuilderFactory>().Create();
+        var columns = new IProperty[rows.Count][];
+        var names = new string[rows.Count][];
+        var providerNames = new string[rows.Count][];
+        var text = new StringBuilder();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var entityType = db.Model.FindEntityType(rows[i].GetType())
+                ?? throw new InvalidOperationException($"{rows[i].GetType().Name} is not an entity type of this model.");
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var generatedKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
+            if (returnsKey && generatedKey is null)
+            {
+                throw new InvalidOperationException($"{entityType.DisplayName()} has no store-generated key to return.");
+            }
+
+            columns[i] = entityType.GetProperties().Where(p => p != generatedKey).ToArray();
+            if (columns[i].FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+            {
+                throw new InvalidOperationException($"{entityType.DisplayName()}.{shadow.Name} is a shadow property; rows are read from the entity.");
+            }
+
+            names[i] = new string[columns[i].Length];
+            providerNames[i] = new string[columns[i].Length];
+            text.Append("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+                .AppendJoin(", ", columns[i].Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
+                .Append(") VALUES (");
+            for (var j = 0; j < columns[i].Length; j++)
+            {
+                var name = names[i][j] = $"r{i}c{j}";
+                providerNames[i][j] = sql.GenerateParameterName(name);
+                builder.AddParameter(name, providerNames[i][j], columns[i][j].GetRelationalTypeMapping(), columns[i][j].IsNullable);
+                text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+            }
+
+            text.Append(')');
+            if (returnsKey)
+            {
+                text.Append(" RETURNING ").Append(sql.DelimitIdentifier(generatedKey!.GetColumnName(table)!));
+            }
+
+            text.Append(sql.StatementTerminator).AppendLine();
+        }
+
+        builder.Append(text.ToString());
+        return new RowInserts(text.ToString(), builder.Build(), columns, names, providerNames);
+    }
+}
+
+/// <summary>Runs <see cref="RowInserts"/> on some connection, inside a transaction its <see cref="IInsertUnits"/> manages.</summary>
+public abstract class RowInserter
+{
+    /// <summary>Inserts one row and returns its store-generated key.</summary>
+    public abstract Task<long> InsertReturningKeyAsync(object row, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the rows, in order, with one command (one round trip).</summary>
+    public abstract Task InsertAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken);
+
+    /// <summary>Through the context's connection and EF Core's command pipeline (interceptors, logging, its transaction).</summary>
+    public static RowInserter ForContext(DbContext db) => new ContextInserter(db);
+
+    private sealed class ContextInserter(DbContext db) : RowInserter
+    {
+        public override async Task<long> InsertReturningKeyAsync(object row, CancellationToken cancellationToken)
+        {
+            var statement = RowInserts.For(db, [row], returnsKey: true);
+            await using var reader = await statement.CommandFor(db).ExecuteReaderAsync(Parameters(statement, [row]), cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("INSERT … RETURNING returned no row.");
+            }
+
+            return reader.DbDataReader.GetInt64(0);
+        }
+
+        public override async Task InsertAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken)
+        {
+            if (rows.Count > 0)
+            {
+                var statement = RowInserts.For(db, rows, returnsKey: false);
+                await statement.CommandFor(db).ExecuteNonQueryAsync(Parameters(statement, rows), cancellationToken);
+            }
+        }
+
+        private RelationalCommandParameterObject Parameters(RowInserts statement, IReadOnlyList<object> rows) =>
+            new(db.GetService<IRelationalConnection>(), statement.Values(rows), null, db,
+                db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.SaveChanges);
+    }
+}
+
+/// <summary>
+/// Runs a unit of <see cref="RowInserts"/> atomically. <see cref="TransactionalInserts"/> uses the context's
+/// transaction, or one of its own; an engine may commit many units together instead (SQLite's group commit).
+/// </summary>
+public interface IInsertUnits
+{
+    /// <summary>Runs <paramref name="unit"/>; when this returns, its rows are committed (or in the caller's open transaction).</summary>
+    Task RunAsync(DbContext db, Func<RowInserter, Task> unit, CancellationToken cancellationToken);
+}
+
+/// <summary>One transaction per unit, on the context's connection (or the context's open transaction).</summary>
+public sealed class TransactionalInserts : IInsertUnits
+{
+    public static readonly TransactionalInserts Instance = new();
+
+    public async Task RunAsync(DbContext db, Func<RowInserter, Task> unit, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            await unit(RowInserter.ForContext(db));
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await unit(RowInserter.ForContext(db));
+        await transaction.CommitAsync(cancellationToken);
+    }
+}
