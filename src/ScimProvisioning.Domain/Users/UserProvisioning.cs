@@ -18,17 +18,10 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
 
     /// <summary>
-    /// A user to read, not to change: untracked, in one statement (a user has a handful of emails and other
-    /// multi-valued rows, so the joined rows stay few).
+    /// A user to show, not to change, with its groups: untracked, one command (<see cref="UserReads"/>).
     /// </summary>
-    public Task<User?> ReadAsync(string accountId, string userId, CancellationToken cancellationToken) =>
-        ReadQuery(db, accountId, userId, cancellationToken);
-
-    // Compiled once: the hottest read skips EF's per-execution expression-tree work and query-cache lookup.
-    private static readonly Func<ScimDbContext, string, string, CancellationToken, Task<User?>> ReadQuery =
-        EF.CompileAsyncQuery((ScimDbContext db, string accountId, string userId, CancellationToken _) =>
-            db.Users.AsNoTracking().Include(u => u.Emails).Include(u => u.MultiValues).AsSingleQuery()
-                .SingleOrDefault(u => u.AccountId == accountId && u.Id == userId));
+    public Task<UserView?> ReadAsync(string accountId, string userId, CancellationToken cancellationToken) =>
+        UserReads.ReadAsync(db, accountId, userId, cancellationToken);
 
     /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
     public User NewUser(string accountId)

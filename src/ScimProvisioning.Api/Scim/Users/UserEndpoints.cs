@@ -66,13 +66,13 @@ public static class UserEndpoints
 
     private static async Task<IResult> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
     {
-        var user = await FindAsync(provisioning, scim, id, tracked: false);
-        if (ScimETags.IsNotModified(http, scim.Profile, user.Version))
+        var view = (Identifiers.IsTag(id) ? await provisioning.ReadAsync(scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
+        if (ScimETags.IsNotModified(http, scim.Profile, view.User.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return await RespondAsync(user, scim, db, query);
+        return Respond(view.User, [.. view.Groups], scim, query);
     }
 
     private static async Task<ScimJsonResult> CreateUser(HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query) =>
@@ -172,12 +172,11 @@ public static class UserEndpoints
         return TypedResults.NoContent();
     }
 
-    /// <summary>The user, tracked to be changed, or untracked (one statement) just to be read; SCIM 404 when unknown.</summary>
-    private static async Task<User> FindAsync(UserProvisioning provisioning, ScimContext scim, string id, bool tracked = true) =>
-        (!Identifiers.IsTag(id) ? null
-            : tracked ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted)
-            : await provisioning.ReadAsync(scim.AccountId, id, scim.Aborted))
-        ?? throw ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
+    /// <summary>The user, tracked to be changed; SCIM 404 when unknown.</summary>
+    private static async Task<User> FindAsync(UserProvisioning provisioning, ScimContext scim, string id) =>
+        (Identifiers.IsTag(id) ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
+
+    private static ScimException NotFound(string id) => ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
 
     private static async Task<ScimJsonResult> RespondAsync(User user, ScimContext scim, ScimDbContext db, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null)
     {
