@@ -48,10 +48,17 @@ app.Use(async (context, next) =>
 
     await next();
 });
-app.UseDefaultFiles();
-app.UseStaticFiles();
-app.UseSwagger();
-app.UseSwaggerUI();
+// Static files (only the dashboard's) and the OpenAPI pages are branches, so SCIM requests skip their middleware.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/dashboard"), dashboard =>
+{
+    dashboard.UseDefaultFiles();
+    dashboard.UseStaticFiles();
+});
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
+{
+    swagger.UseSwagger();
+    swagger.UseSwaggerUI();
+});
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

@@ -17,12 +17,6 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     public Task<User?> FindAsync(string accountId, string userId, CancellationToken cancellationToken) =>
         db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
 
-    /// <summary>
-    /// A user to show, not to change, with its groups: untracked, one command (<see cref="UserReads"/>).
-    /// </summary>
-    public Task<UserView?> ReadAsync(string accountId, string userId, CancellationToken cancellationToken) =>
-        UserReads.ReadAsync(db, accountId, userId, cancellationToken);
-
     /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
     public User NewUser(string accountId)
     {
@@ -33,8 +27,8 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     /// <summary>
     /// Provisions the user (SPEC §2.1 rule 1): the user, its emails and other multi-valued rows, an account member with
     /// Minimal Account Access when active, and the audit event, in one transaction. Written as plain INSERTs
-    /// (<see cref="RowInserts"/>, committed by <see cref="IInsertUnits"/>) — a new-hire wave is the hottest write an IdP makes — so the user is not tracked
-    /// afterwards; its <see cref="User.Key"/> is set. A taken userName is refused by the unique index, race-free.
+    /// (<see cref="RowInserts"/>, committed by <see cref="IInsertUnits"/>) — a new-hire wave is the hottest write an
+    /// IdP makes — so the user is not tracked afterwards; its <see cref="User.Key"/> is set. A taken userName is refused by the unique index, race-free.
     /// </summary>
     public async Task<User> CreateAsync(Actor actor, User user, CancellationToken cancellationToken, string action = AuditActions.CreateScimUser)
     {
@@ -62,7 +56,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
 
                 if (user.Active)
                 {
-                    dependents.Add(new Member { Id = Identifiers.NewTag(), AccountId = user.AccountId, UserKey = user.Key, Created = clock.GetUtcNow().UtcDateTime });
+                    dependents.Add(NewMember(user));
                 }
 
                 dependents.Add(auditEvent);
@@ -142,7 +136,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     }
 
     private Member NewMember(User user) =>
-        new() { Id = Identifiers.NewTag(), AccountId = user.AccountId, User = user, Created = clock.GetUtcNow().UtcDateTime };
+        new() { Id = Identifiers.NewTag(), AccountId = user.AccountId, UserKey = user.Key, User = user, Created = clock.GetUtcNow().UtcDateTime };
 
     private static void Validate(User user)
     {

@@ -23,7 +23,7 @@ public sealed record UserView(User User, IReadOnlyList<(string Id, string Name)>
 /// groups. Table names come from the EF model; the column lists are the entities' properties, so
 /// <c>UserReadTests</c> compares what this returns with what EF Core loads for users with every attribute set.
 /// </remarks>
-internal static class UserReads
+public static class UserReads
 {
     private static readonly string[] UserColumns =
     [

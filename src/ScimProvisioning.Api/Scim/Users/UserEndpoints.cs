@@ -64,9 +64,9 @@ public static class UserEndpoints
         return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
 
-    private static async Task<IResult> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
+    private static async Task<IResult> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query, ScimContext scim, ScimDbContext db)
     {
-        var view = (Identifiers.IsTag(id) ? await provisioning.ReadAsync(scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
+        var view = (Identifiers.IsTag(id) ? await UserReads.ReadAsync(db, scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
         if (ScimETags.IsNotModified(http, scim.Profile, view.User.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
