@@ -12,7 +12,7 @@ if (options is null)
 {
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/ScimProvisioning.Bench -- --url SCIM_BASE_URL --token TOKEN
-               [--scenario NAME|all] [--quick] [--out results.json] [--server-pid PID] [--concurrency N]
+               [--scenario NAME|all] [--quick] [--out results.json] [--server-pid PID] [--concurrency N] [--warmup N]
                [--small-url URL --small-token TOKEN]            (an account with ~1,000 users, for entra-match)
                [--group-100 ID --group-10k ID --group-100k ID]  (groups of those sizes, for group-patch/group-read)
         scenarios: provision, okta-import, entra-match, group-patch, group-read, entra-cycle, ceiling
@@ -35,7 +35,7 @@ namespace ScimProvisioning.Bench
 {
     internal sealed record BenchOptions(
         string Url, string Token, string Scenario, bool Quick, string? Out, int? ServerPid, int Concurrency,
-        string? SmallUrl, string? SmallToken, string? Group100, string? Group10k, string? Group100k)
+        string? SmallUrl, string? SmallToken, string? Group100, string? Group10k, string? Group100k, int? Warmup)
     {
         public static BenchOptions? Parse(string[] args)
         {
@@ -50,7 +50,8 @@ namespace ScimProvisioning.Bench
             return new BenchOptions(url.TrimEnd('/'), token, Get("--scenario") ?? "all", args.Contains("--quick"), Get("--out"),
                 int.TryParse(Get("--server-pid"), CultureInfo.InvariantCulture, out var pid) ? pid : null,
                 int.TryParse(Get("--concurrency"), CultureInfo.InvariantCulture, out var c) ? c : 16,
-                Get("--small-url")?.TrimEnd('/'), Get("--small-token"), Get("--group-100"), Get("--group-10k"), Get("--group-100k"));
+                Get("--small-url")?.TrimEnd('/'), Get("--small-token"), Get("--group-100"), Get("--group-10k"), Get("--group-100k"),
+                int.TryParse(Get("--warmup"), CultureInfo.InvariantCulture, out var w) ? w : null);
         }
     }
 
@@ -123,6 +124,12 @@ namespace ScimProvisioning.Bench
             var run = options.Scenario == "all"
                 ? ["provision", "okta-import", "entra-match", "group-patch", "group-read", "entra-cycle", "ceiling"]
                 : options.Scenario.Split(',');
+            var warmup = options.Warmup ?? Scale(3_000, 1_000);
+            if (warmup > 0)
+            {
+                await WarmUpAsync(warmup);
+            }
+
             foreach (var scenario in run)
             {
                 Console.Error.WriteLine($"scenario {scenario}…");
@@ -150,6 +157,7 @@ namespace ScimProvisioning.Bench
                 ["url"] = options.Url,
                 ["quick"] = options.Quick,
                 ["concurrency"] = options.Concurrency,
+                ["warmup_operations"] = options.Warmup ?? Scale(3_000, 1_000),
                 ["machine"] = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}",
                 ["scenarios"] = scenarios,
                 ["ratios"] = new JsonObject
@@ -243,6 +251,63 @@ namespace ScimProvisioning.Bench
         }
 
         private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+
+        /// <summary>
+        /// Requests that are not measured, so the scenarios see a server that has been serving traffic (its code
+        /// compiled and optimised, its caches filled) rather than one that has just started: creates, single reads,
+        /// pages and lookups, like an IdP's first sync. <c>--warmup 0</c> measures a cold server.
+        /// </summary>
+        private async Task WarmUpAsync(int count)
+        {
+            Console.Error.WriteLine($"warm-up ({count} requests, not measured)…");
+            var clock = Stopwatch.StartNew();
+            var next = -1;
+            var errors = 0;
+            var ids = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(count, options.Concurrency)).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    try
+                    {
+                        if (i % 2 == 0 || !ids.TryPeek(out var id))
+                        {
+                            using var created = await _client.PostAsync($"{options.Url}/Users", Json($$"""
+                                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"warmup-{{_run}}-{{i}}@bench.example",
+                                 "name":{"givenName":"Warm","familyName":"Up {{i}}"},"emails":[{"primary":true,"value":"warmup-{{_run}}-{{i}}@bench.example","type":"work"}],"active":true}
+                                """));
+                            if (created.IsSuccessStatusCode)
+                            {
+                                ids.Enqueue(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+                            }
+                            else
+                            {
+                                Interlocked.Increment(ref errors);
+                            }
+                        }
+                        else
+                        {
+                            var ok = (i % 6) switch
+                            {
+                                1 => await Ok(_client.GetAsync($"{options.Url}/Users/{id}")),
+                                3 => await Ok(_client.GetAsync($"{options.Url}/Users?startIndex={i % 1000 * 10 + 1}&count=100")),
+                                _ => await Ok(_client.GetAsync($"{options.Url}/Users?filter=" + Uri.EscapeDataString($"userName eq \"warmup-{_run}-0@bench.example\""))),
+                            };
+                            if (!ok)
+                            {
+                                Interlocked.Increment(ref errors);
+                            }
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+            }));
+            Console.Error.WriteLine($"  warm-up: {count} requests in {clock.Elapsed.TotalSeconds:F1} s, errors {errors}");
+        }
 
         private Task ProvisionAsync() => MeasureAsync("provision", Scale(20_000, 3_000), i => Ok(_client.PostAsync($"{options.Url}/Users", Json($$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"hire-{{_run}}-{{i}}@bench.example",
