@@ -316,31 +316,36 @@ internal sealed class SqliteCheckpointer
             {
                 await _signal.WaitAsync(Idle, _stop.Token);
                 await Task.Delay(Gather, _stop.Token);
-                connection ??= OpenConnection();
-                // Alongside the writers, which keep appending. Only a checkpoint that catches up with the last commit
-                // lets the next writer start the WAL over from its beginning, so once the WAL is long, a second pass
-                // runs between two write transactions, for the few frames added meanwhile.
-                if (Checkpoint(connection) >= RestartFrames)
+                try
                 {
-                    await _writeGate.WaitAsync(_stop.Token);
-                    try
+                    connection ??= OpenConnection();
+                    // Alongside the writers, which keep appending. Only a checkpoint that catches up with the last
+                    // commit lets the next writer start the WAL over from its beginning, so once the WAL is long, a
+                    // second pass runs between two write transactions, for the few frames added meanwhile.
+                    if (Checkpoint(connection) >= RestartFrames)
                     {
-                        Checkpoint(connection);
+                        await _writeGate.WaitAsync(_stop.Token);
+                        try
+                        {
+                            Checkpoint(connection);
+                        }
+                        finally
+                        {
+                            _writeGate.Release();
+                        }
                     }
-                    finally
-                    {
-                        _writeGate.Release();
-                    }
+                }
+                catch (SqliteException)
+                {
+                    // The file is unreadable for now (the sessions report that themselves): try again on a fresh
+                    // connection next time. Meanwhile the WAL only grows, and nothing is lost.
+                    connection?.Dispose();
+                    connection = null;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-        }
-        catch (SqliteException)
-        {
-            // The file went away or became unreadable; the sessions report that themselves. Without checkpoints the
-            // WAL only grows, and SQLite checkpoints it when the last connection closes.
         }
         finally
         {
