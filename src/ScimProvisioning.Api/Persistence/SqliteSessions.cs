@@ -235,8 +235,10 @@ public sealed class SqliteSession : IDisposable
 /// </remarks>
 internal sealed class SqliteCheckpointer
 {
-    /// <summary>How long commits are gathered before a checkpoint; also the idle re-check for writes made outside a write turn.</summary>
+    /// <summary>How long commits are gathered before a checkpoint.</summary>
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often a checkpoint runs without a signal, for writes made outside a write turn.</summary>
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
 
     /// <summary>WAL length (4 KiB frames, so 32 MiB) past which the WAL is made to start over.</summary>

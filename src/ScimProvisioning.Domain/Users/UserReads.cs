@@ -10,7 +10,7 @@ using ScimProvisioning.Domain.Groups;
 namespace ScimProvisioning.Domain.Users;
 
 /// <summary>A user read to be shown, with the groups it is in (id and display name).</summary>
-public sealed record UserView(User User, IReadOnlyList<(string Id, string Name)> Groups);
+public sealed record UserView(User User, IReadOnlyList<(string Id, string Display)> Groups);
 
 /// <summary>
 /// The read behind <c>GET /Users/{id}</c>, the request an IdP makes most: the user, its emails, its other
@@ -132,7 +132,7 @@ public static class UserReads
             });
         }
 
-        var groups = new List<(string Id, string Name)>();
+        var groups = new List<(string Id, string Display)>();
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -72,7 +72,7 @@ public static class UserEndpoints
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return Respond(view.User, [.. view.Groups], scim, query);
+        return Respond(view.User, view.Groups, scim, query);
     }
 
     private static async Task<ScimJsonResult> CreateUser(HttpRequest request, ScimContext scim, UserProvisioning provisioning, ScimDbContext db, IValidator<CloudflareUserDraft> cloudflareRules, [AsParameters] ScimSingleQuery query) =>
@@ -189,7 +189,7 @@ public static class UserEndpoints
         return Respond(user, groups, scim, query, status, location);
     }
 
-    private static ScimJsonResult Respond(User user, List<(string Id, string Display)> groups, ScimContext scim, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null) =>
+    private static ScimJsonResult Respond(User user, IReadOnlyList<(string Id, string Display)> groups, ScimContext scim, ScimSingleQuery query, int status = StatusCodes.Status200OK, string? location = null) =>
         new(Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups), query), status, location,
             scim.Profile == ScimProfile.Standard ? ScimETags.Format(user.Version) : null);
 
