@@ -44,7 +44,7 @@ public static class RateLimiting
                 headers["x-ratelimit-remaining"] = "0";
                 headers["x-ratelimit-reset"] = DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("R", CultureInfo.InvariantCulture);
                 await ErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, null,
-                    $"Rate limit exceeded: at most {options.PermitLimit} requests per {options.WindowSeconds} seconds per token. Retry after {seconds} seconds.", 10429);
+                    $"Rate limit exceeded: at most {options.PermitLimit} requests per {options.WindowSeconds} seconds per token. Retry after {seconds} seconds.", Admin.AdminErrorCodes.RateLimited);
             };
         });
         return services;

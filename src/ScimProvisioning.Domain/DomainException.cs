@@ -10,6 +10,9 @@ public enum DomainErrorKind
 
     /// <summary>The thing cannot change this way (a system group's name, a SCIM-managed group through the admin API).</summary>
     Immutable,
+
+    /// <summary>The caller may not do this (a token asking for permissions it does not hold).</summary>
+    Forbidden,
 }
 
 /// <summary>A business rule refused a change. The HTTP layer maps the kind to a SCIM error or a Cloudflare envelope.</summary>

@@ -21,7 +21,7 @@ public static class AuditLogEndpoints
 
     public static RouteGroupBuilder MapAdminAuditLogs(this RouteGroupBuilder accounts)
     {
-        accounts.MapGet("/audit_logs", List).WithTags("Audit log").RequireAuthorization(Policies.AccountAdmin)
+        accounts.MapGet("/audit_logs", List).WithTags("Audit log").RequireAuthorization(Policies.AuditRead)
             .WithName("ListAuditLogs").WithSummary("Audit events, newest first; filter by action, actor (token id), resource_id, outcome, since, before");
         return accounts;
     }

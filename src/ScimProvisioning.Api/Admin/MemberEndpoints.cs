@@ -76,7 +76,7 @@ public static class MemberEndpoints
             .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
         }
 
         var policies = await PoliciesOf(db, account_id, [member.Id], cancellationToken);
@@ -88,7 +88,7 @@ public static class MemberEndpoints
         var roles = await permissions.ForMemberAsync(account_id, member_id, cancellationToken);
         if (roles is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
         }
 
         return CloudflareResults.Ok(new
@@ -131,7 +131,7 @@ public static class MemberEndpoints
         var member = await db.Members.Include(m => m.User).SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
         }
 
         var body = await AdminRequests.ReadObjectAsync(http.Request);
@@ -145,7 +145,7 @@ public static class MemberEndpoints
         var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
         }
 
         var user = await db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleAsync(u => u.Key == member.UserKey, cancellationToken);

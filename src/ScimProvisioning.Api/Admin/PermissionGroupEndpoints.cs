@@ -42,5 +42,5 @@ public static class PermissionGroupEndpoints
     private static IResult Get(string permission_group_id) =>
         PermissionGroupCatalog.Find(permission_group_id) is { } role
             ? CloudflareResults.Ok(View(role))
-            : CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Permission group not found.");
+            : CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Permission group not found.");
 }

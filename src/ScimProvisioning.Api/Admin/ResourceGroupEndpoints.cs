@@ -42,7 +42,7 @@ public static class ResourceGroupEndpoints
     private static async Task<IResult> Get(string account_id, string resource_group_id, ScimDbContext db, CancellationToken cancellationToken) =>
         await db.ResourceGroups.AsNoTracking().SingleOrDefaultAsync(r => r.AccountId == account_id && r.Id == resource_group_id, cancellationToken) is { } group
             ? CloudflareResults.Ok(View(group))
-            : CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Resource group not found.");
+            : CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Resource group not found.");
 
     private static async Task<IResult> Create(string account_id, HttpContext http, ScimDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -69,7 +69,7 @@ public static class ResourceGroupEndpoints
         var group = await db.ResourceGroups.SingleOrDefaultAsync(r => r.AccountId == account_id && r.Id == resource_group_id, cancellationToken);
         if (group is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Resource group not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Resource group not found.");
         }
 
         var body = await AdminRequests.ReadObjectAsync(http.Request);
@@ -97,7 +97,7 @@ public static class ResourceGroupEndpoints
         var group = await db.ResourceGroups.SingleOrDefaultAsync(r => r.AccountId == account_id && r.Id == resource_group_id, cancellationToken);
         if (group is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Resource group not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Resource group not found.");
         }
 
         if (await db.Policies.AnyAsync(p => p.ResourceGroupId == group.Id, cancellationToken))

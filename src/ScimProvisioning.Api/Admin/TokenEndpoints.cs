@@ -7,23 +7,42 @@ using ScimProvisioning.Domain.Tokens;
 
 namespace ScimProvisioning.Api.Admin;
 
-/// <summary>Account API tokens: create (value shown once), list, revoke, verify. Admin tokens only, except verify.</summary>
+/// <summary>
+/// Account API tokens: create (value shown once), list, get, revoke, verify. Managed only with the permissions of
+/// their own (Account API Tokens: Read / Write, SPEC §6); a token issues and revokes only tokens whose permissions it
+/// holds itself.
+/// </summary>
 public static class TokenEndpoints
 {
     public sealed record CreateTokenRequest(string? Name, List<string>? Permissions, DateTime? ExpiresOn);
 
+    /// <summary>A token as the API shows it: never its value, except in the answer to its creation.</summary>
+    public sealed record TokenView(string Id, string Name, string Status, IReadOnlyList<string> Permissions, DateTime IssuedOn, DateTime? ExpiresOn);
+
+    public sealed record CreatedTokenView(string Id, string Name, string Status, IReadOnlyList<string> Permissions, DateTime IssuedOn, DateTime? ExpiresOn, string Value);
+
+    public sealed record TokenIdView(string Id);
+
+    public sealed record VerifiedTokenView(string Id, string Status, IReadOnlyList<string> Permissions);
+
+    public sealed record PermissionView(string Id, string Name);
+
     public static RouteGroupBuilder MapAdminTokens(this RouteGroupBuilder accounts)
     {
         var tokens = accounts.MapGroup("/tokens").WithTags("Account API tokens");
-        tokens.MapPost("", CreateToken).RequireAuthorization(Policies.AccountAdmin)
-            .WithName("CreateAccountToken").WithSummary("Create a token; its value is returned only here")
+        tokens.MapPost("", CreateToken).RequireAuthorization(Policies.TokensWrite)
+            .WithName("CreateAccountToken").WithSummary("Create a token with permissions the caller holds; its value is returned only here")
             .Accepts<CreateTokenRequest>("application/json");
-        tokens.MapGet("", ListTokens).RequireAuthorization(Policies.AccountAdmin)
+        tokens.MapGet("", ListTokens).RequireAuthorization(Policies.TokensRead)
             .WithName("ListAccountTokens").WithSummary("List tokens (never their values)");
-        tokens.MapDelete("/{token_id}", RevokeToken).RequireAuthorization(Policies.AccountAdmin)
-            .WithName("RevokeAccountToken").WithSummary("Revoke a token; every instance refuses it within seconds");
-        tokens.MapGet("/verify", VerifyToken).RequireAuthorization(Policies.AccountRead)
-            .WithName("VerifyAccountToken").WithSummary("Check the calling token");
+        tokens.MapGet("/permission_groups", ListPermissions).RequireAuthorization(Policies.TokensRead)
+            .WithName("ListTokenPermissionGroups").WithSummary("The permissions a token can carry");
+        tokens.MapGet("/verify", VerifyToken).RequireAuthorization(Policies.AnyAccountToken)
+            .WithName("VerifyAccountToken").WithSummary("Check the calling token (any valid token of the account)");
+        tokens.MapGet("/{token_id}", GetToken).RequireAuthorization(Policies.TokensRead)
+            .WithName("GetAccountToken").WithSummary("One token (never its value)");
+        tokens.MapDelete("/{token_id}", RevokeToken).RequireAuthorization(Policies.TokensWrite)
+            .WithName("RevokeAccountToken").WithSummary("Revoke a token whose permissions the caller holds; every instance refuses it within seconds");
         return tokens;
     }
 
@@ -37,58 +56,67 @@ public static class TokenEndpoints
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
         {
-            return CloudflareResults.Error(StatusCodes.Status400BadRequest, 6003, "The request body is not valid JSON: {name, permissions[], expires_on?}.");
+            return CloudflareResults.Error(StatusCodes.Status400BadRequest, AdminErrorCodes.InvalidJson,
+                "The request body does not fit {name, permissions[], expires_on?}.");
         }
 
         if (request is null || string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 120)
         {
-            return CloudflareResults.Error(StatusCodes.Status400BadRequest, 6003, "A token needs a name of 1 to 120 characters.");
+            return CloudflareResults.Error(StatusCodes.Status400BadRequest, AdminErrorCodes.InvalidValue, "A token needs a name of 1 to 120 characters.");
         }
 
         var issued = await tokens.CreateAsync(new Actor(http.User.TokenId()!), account_id, request.Name,
-            request.Permissions ?? [TokenPermissions.ScimProvisioningEdit], request.ExpiresOn?.ToUniversalTime(), cancellationToken);
-        return CloudflareResults.Ok(new
-        {
-            id = issued.Record.Id,
-            name = issued.Record.Name,
-            status = "active",
-            permissions = issued.Record.Permissions,
-            issued_on = issued.Record.Created,
-            expires_on = issued.Record.ExpiresOn,
-            value = issued.Value,
-        });
+            request.Permissions ?? [TokenPermissions.ScimProvisioningEdit], request.ExpiresOn?.ToUniversalTime(), cancellationToken,
+            issuerPermissions: http.User.Permissions());
+        var record = issued.Record;
+        return CloudflareResults.Ok(new CreatedTokenView(record.Id, record.Name, "active", record.Permissions, record.Created, record.ExpiresOn, issued.Value));
     }
 
     private static async Task<IResult> ListTokens(string account_id, ScimDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var list = await db.ApiTokens.AsNoTracking().Where(t => t.AccountId == account_id).OrderBy(t => t.Created).ToListAsync(cancellationToken);
-        var result = list.Select(t => new
-        {
-            id = t.Id,
-            name = t.Name,
-            status = t.RevokedOn is not null ? "revoked" : t.IsUsableAt(now) ? "active" : "expired",
-            permissions = t.Permissions,
-            issued_on = t.Created,
-            expires_on = t.ExpiresOn,
-        }).ToList();
+        var result = list.Select(t => View(t, now)).ToList();
         return CloudflareResults.Ok(result, new ResultInfo(1, result.Count, result.Count, result.Count, 1));
     }
+
+    private static async Task<IResult> GetToken(string account_id, string token_id, ScimDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.AccountId == account_id && t.Id == token_id, cancellationToken);
+        return token is null
+            ? CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Token not found.")
+            : CloudflareResults.Ok(View(token, clock.GetUtcNow().UtcDateTime));
+    }
+
+    private static IResult ListPermissions() =>
+        CloudflareResults.Ok(TokenPermissions.All.Select(p => new PermissionView(p, p)).ToList());
 
     private static async Task<IResult> RevokeToken(string account_id, string token_id, HttpContext http, ScimDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.AccountId == account_id && t.Id == token_id, cancellationToken);
         if (token is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Token not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Token not found.");
+        }
+
+        // A token manager cannot take away a credential stronger than itself (the bootstrap admin token, say).
+        var notHeld = TokenPermissions.NotHeld(token.Permissions, http.User.Permissions());
+        if (notHeld.Count > 0)
+        {
+            return CloudflareResults.Error(StatusCodes.Status403Forbidden, AdminErrorCodes.Forbidden,
+                $"Only a token holding every permission of this token may revoke it; the calling token lacks: {string.Join(", ", notHeld)}.");
         }
 
         token.RevokedOn ??= clock.GetUtcNow().UtcDateTime;
         audit.Record(account_id, new Actor(http.User.TokenId()!), AuditActions.RevokeToken, "token", token.Id, AuditActions.Success, new { token.Name });
         await db.SaveChangesAsync(cancellationToken);
-        return CloudflareResults.Ok(new { id = token.Id });
+        return CloudflareResults.Ok(new TokenIdView(token.Id));
     }
 
     private static IResult VerifyToken(HttpContext http) =>
-        CloudflareResults.Ok(new { id = http.User.TokenId(), status = "active" });
+        CloudflareResults.Ok(new VerifiedTokenView(http.User.TokenId()!, "active", http.User.Permissions()));
+
+    private static TokenView View(ApiToken token, DateTime now) =>
+        new(token.Id, token.Name, token.RevokedOn is not null ? "revoked" : token.IsUsableAt(now) ? "active" : "expired",
+            token.Permissions, token.Created, token.ExpiresOn);
 }

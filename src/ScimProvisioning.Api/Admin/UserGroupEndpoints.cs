@@ -167,7 +167,7 @@ public static class UserGroupEndpoints
         var userIds = await UserIdsOfMembersAsync(db, account_id, [member_id], cancellationToken);
         if (userIds.Count == 0)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, 1003, "Member not found.");
+            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Member not found.");
         }
 
         await groups.ApplyMembershipAsync(Actor(http), group, [new RemoveMembers(userIds)], AuditActions.UpdateUserGroupMembers, new { removedMemberId = member_id }, cancellationToken);

@@ -7,29 +7,55 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using ScimProvisioning.Api.Admin;
 using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Domain.Persistence;
 using ScimProvisioning.Domain.Tokens;
 
 namespace ScimProvisioning.Api.Auth;
 
-/// <summary>The authorization policies endpoints ask for. Each also requires the path's account to be the token's.</summary>
+/// <summary>
+/// The authorization policies endpoints ask for, after the permission lists of Cloudflare's OpenAPI
+/// (<c>x-api-token-group</c>, SPEC §6). Each also requires the path's account to be the token's.
+/// </summary>
 public static class Policies
 {
-    /// <summary>SCIM reads: SCIM Provisioning, or Account Settings Read/Write (Cloudflare's accepted token groups).</summary>
+    /// <summary>SCIM reads: SCIM Provisioning, or Account Settings Read/Write.</summary>
     public const string ScimRead = nameof(ScimRead);
 
     /// <summary>SCIM writes: SCIM Provisioning or Account Settings Write.</summary>
     public const string ScimWrite = nameof(ScimWrite);
 
-    /// <summary>Admin reads of members and permissions (Cloudflare accepts the SCIM token here too).</summary>
+    /// <summary>Admin reads of members, roles, resource groups and user groups: SCIM Provisioning or Account Settings.</summary>
     public const string AccountRead = nameof(AccountRead);
 
-    /// <summary>Admin writes of members (the documented Super Administrator recovery uses the SCIM token).</summary>
+    /// <summary>Admin writes of the same (the documented Super Administrator recovery uses the SCIM token).</summary>
     public const string AccountWrite = nameof(AccountWrite);
 
-    /// <summary>Admin-only operations: tokens and audit logs; a SCIM-only token is refused.</summary>
-    public const string AccountAdmin = nameof(AccountAdmin);
+    /// <summary>The audit log: Account Settings Read or Write; a SCIM-only token is refused.</summary>
+    public const string AuditRead = nameof(AuditRead);
+
+    /// <summary>Listing and reading tokens: Account API Tokens Read or Write only.</summary>
+    public const string TokensRead = nameof(TokensRead);
+
+    /// <summary>Creating and revoking tokens: Account API Tokens Write only.</summary>
+    public const string TokensWrite = nameof(TokensWrite);
+
+    /// <summary>Any valid token of the path's account, whatever it carries (<c>/tokens/verify</c>).</summary>
+    public const string AnyAccountToken = nameof(AnyAccountToken);
+
+    /// <summary>Which permissions each policy accepts (one of them suffices).</summary>
+    public static IReadOnlyDictionary<string, string[]> AcceptedPermissions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        [ScimRead] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
+        [ScimWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
+        [AccountRead] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
+        [AccountWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
+        [AuditRead] = [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
+        [TokensRead] = [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite],
+        [TokensWrite] = [TokenPermissions.AccountApiTokensWrite],
+        [AnyAccountToken] = [.. TokenPermissions.All],
+    };
 }
 
 public static class AuthSetup
@@ -82,23 +108,27 @@ public static class AuthSetup
                         var detail = context.AuthenticateFailure is null
                             ? "Authentication required: send 'Authorization: Bearer <token>'."
                             : "The bearer token is invalid, expired or revoked.";
-                        await ErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, null, detail, cloudflareCode: 10000);
+                        await ErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, null, detail, cloudflareCode: AdminErrorCodes.Unauthenticated);
                     },
                 };
             });
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.ScimRead, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite)))
-            .AddPolicy(Policies.ScimWrite, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite)))
-            .AddPolicy(Policies.AccountRead, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite)))
-            .AddPolicy(Policies.AccountWrite, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite)))
-            .AddPolicy(Policies.AccountAdmin, p => p.AddRequirements(new AccountAccessRequirement(TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite)));
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var (name, accepted) in Policies.AcceptedPermissions)
+        {
+            authorization.AddPolicy(name, p => p.AddRequirements(new AccountAccessRequirement(accepted)));
+        }
+
         return services;
     }
 
     public static string? AccountId(this ClaimsPrincipal principal) => principal.FindFirstValue(TokenService.AccountClaim);
 
     public static string? TokenId(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.Jti);
+
+    /// <summary>The permissions the calling token carries.</summary>
+    public static IReadOnlyList<string> Permissions(this ClaimsPrincipal principal) =>
+        principal.FindAll(TokenService.PermissionClaim).Select(c => c.Value).ToList();
 }
 
 /// <summary>The token's account must be the one in the path, and the token must carry one of the accepted permissions.</summary>
@@ -131,7 +161,7 @@ internal sealed class ErrorWritingAuthorizationResultHandler : IAuthorizationMid
         if (authorizeResult.Forbidden)
         {
             await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, null,
-                "The token is not allowed to perform this operation on this account.", cloudflareCode: 10000);
+                "The token is not allowed to perform this operation on this account.", cloudflareCode: AdminErrorCodes.Forbidden);
             return;
         }
 

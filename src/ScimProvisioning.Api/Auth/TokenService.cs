@@ -19,7 +19,12 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
     public const string AccountClaim = "account_id";
     public const string PermissionClaim = "perm";
 
-    public async Task<IssuedToken> CreateAsync(Actor actor, string accountId, string name, IReadOnlyList<string> permissions, DateTime? expiresOn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a token. <paramref name="issuerPermissions"/> are those of the calling token: a token may only issue
+    /// tokens whose permissions it holds itself (null: the server itself, as the CLI and bootstrap are).
+    /// </summary>
+    public async Task<IssuedToken> CreateAsync(Actor actor, string accountId, string name, IReadOnlyList<string> permissions, DateTime? expiresOn,
+        CancellationToken cancellationToken, IReadOnlyCollection<string>? issuerPermissions = null)
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, cancellationToken))
         {
@@ -30,6 +35,12 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
         if (permissions.Count == 0 || unknown.Count > 0)
         {
             throw new DomainException(DomainErrorKind.Invalid, $"Token permissions must be among: {string.Join(", ", TokenPermissions.All)}.", "permissions");
+        }
+
+        if (issuerPermissions is not null && TokenPermissions.NotHeld(permissions, issuerPermissions) is { Count: > 0 } notHeld)
+        {
+            throw new DomainException(DomainErrorKind.Forbidden,
+                $"A token can only issue permissions it holds itself; the calling token lacks: {string.Join(", ", notHeld)}.", "permissions");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -43,7 +54,7 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
             Id = Identifiers.NewTag(),
             AccountId = accountId,
             Name = name,
-            Permissions = [.. permissions],
+            Permissions = [.. permissions.Distinct(StringComparer.Ordinal)],
             Created = now,
             ExpiresOn = expiresOn,
         };

@@ -161,7 +161,7 @@ public static class CommandLine
               ScimProvisioning.Api                          run the server
               ScimProvisioning.Api migrate                  apply database migrations
               ScimProvisioning.Api bootstrap [--json]       create schema and default account; print account id and fresh tokens
-              ScimProvisioning.Api tokens create --account ID --permission scim|admin [--expires 30d|2027-01-01] [--name NAME]
+              ScimProvisioning.Api tokens create --account ID --permission scim|admin|read|tokens|"NAME, NAME" [--expires 30d|2027-01-01] [--name NAME]
               ScimProvisioning.Api accounts create [--name NAME] [--admin-email EMAIL]   a new account, with fresh tokens (JSON)
               ScimProvisioning.Api seed --account ID --users N [--groups G --group-size M]   fill an account for benchmarks
             """);

@@ -165,7 +165,7 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
         var body = await list.ReadJsonAsync();
         Assert.False(body["success"]!.GetValue<bool>());
-        Assert.Equal(10000, body["errors"]![0]!["code"]!.GetValue<int>());
+        Assert.Equal(9109, body["errors"]![0]!["code"]!.GetValue<int>());
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
         var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>().CreateAsync("Test account", superAdministratorEmail, CancellationToken.None);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
         var scim = await tokens.CreateAsync(Actor.System, account.Id, "test scim", [TokenPermissions.ScimProvisioningEdit], null, CancellationToken.None);
-        var admin = await tokens.CreateAsync(Actor.System, account.Id, "test admin", [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite], null, CancellationToken.None);
+        var admin = await tokens.CreateAsync(Actor.System, account.Id, "test admin", TokenPermissions.All, null, CancellationToken.None);
         return new TestAccount(this, account.Id, scim.Value, scim.Record.Id, admin.Value);
     }
 
