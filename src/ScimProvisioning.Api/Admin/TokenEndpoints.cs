@@ -31,8 +31,7 @@ public static class TokenEndpoints
     {
         var tokens = accounts.MapGroup("/tokens").WithTags("Account API tokens");
         tokens.MapPost("", CreateToken).RequireAuthorization(Policies.TokensWrite)
-            .WithName("CreateAccountToken").WithSummary("Create a token with permissions the caller holds; its value is returned only here")
-            .Accepts<CreateTokenRequest>("application/json");
+            .WithName("CreateAccountToken").WithSummary("Create a token with permissions the caller holds; its value is returned only here");
         tokens.MapGet("", ListTokens).RequireAuthorization(Policies.TokensRead)
             .WithName("ListAccountTokens").WithSummary("List tokens (never their values)");
         tokens.MapGet("/permission_groups", ListPermissions).RequireAuthorization(Policies.TokensRead)

@@ -29,6 +29,9 @@ public sealed class CorpusFixture : IAsyncLifetime
         Ids["member"] = member!;
         var created = await (await Account.AdminPostAsync("/iam/user_groups", """{"name":"Corpus Admin Group","policies":[]}""")).AssertStatusAsync(HttpStatusCode.OK);
         Ids["usergroup"] = created["result"]!["id"]!.GetValue<string>();
+        var scope = await (await Account.AdminPostAsync("/iam/resource_groups",
+            $$$"""{"name":"Corpus scope","scope":{"key":"com.cloudflare.api.account.{{{Account.AccountId}}}","objects":[{"key":"*"}]} }""")).AssertStatusAsync(HttpStatusCode.OK);
+        Ids["resourcegroup"] = scope["result"]!["id"]!.GetValue<string>();
     }
 
     public async Task DisposeAsync() => await Factory.DisposeAsync();
