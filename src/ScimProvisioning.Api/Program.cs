@@ -6,7 +6,11 @@ using ScimProvisioning.Api.Cli;
 using ScimProvisioning.Api.Scim;
 
 var commandLineMode = CommandLine.IsVerb(args);
-var builder = WebApplication.CreateBuilder(CommandLine.ConfigurationArguments(args));
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = CommandLine.ConfigurationArguments(args),
+    ContentRootPath = ApplicationDirectory.ContentRoot(args),
+});
 builder.AddScimServer(commandLineMode);
 var app = builder.Build();
 

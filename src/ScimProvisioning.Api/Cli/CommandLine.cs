@@ -59,8 +59,9 @@ public static class CommandLine
     {
         using var scope = services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
-        var email = scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value.SuperAdministratorEmail;
-        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>().EnsureDefaultAccountAsync(email, CancellationToken.None);
+        var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value;
+        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
+            .EnsureDefaultAccountAsync(bootstrap.SuperAdministratorEmail, CancellationToken.None, bootstrap.SuperAdministratorName);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
         var scim = await tokens.CreateAsync(Actor.System, account.Id, "Bootstrap SCIM token", TokenPermissions.ForShorthand("scim")!, null, CancellationToken.None);
         var admin = await tokens.CreateAsync(Actor.System, account.Id, "Bootstrap admin token", TokenPermissions.ForShorthand("admin")!, null, CancellationToken.None);

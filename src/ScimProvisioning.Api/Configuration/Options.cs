@@ -82,6 +82,13 @@ public sealed class BootstrapOptions
     public const string Section = "Bootstrap";
     public string SuperAdministratorEmail { get; set; } = "admin@example.com";
 
+    /// <summary>The Super Administrator's name.givenName and name.familyName.</summary>
+    public string SuperAdministratorGivenName { get; set; } = "Super";
+
+    public string SuperAdministratorFamilyName { get; set; } = "Administrator";
+
+    public Domain.Accounts.PersonName SuperAdministratorName => new(SuperAdministratorGivenName, SuperAdministratorFamilyName);
+
     /// <summary>Print the SCIM base URL and fresh tokens when the server starts.</summary>
     public bool PrintTokensOnStartup { get; set; } = true;
 }

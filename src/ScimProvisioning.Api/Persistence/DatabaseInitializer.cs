@@ -34,7 +34,7 @@ public sealed class DatabaseInitializer(
         }
 
         var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
-            .EnsureDefaultAccountAsync(bootstrap.Value.SuperAdministratorEmail, cancellationToken);
+            .EnsureDefaultAccountAsync(bootstrap.Value.SuperAdministratorEmail, cancellationToken, bootstrap.Value.SuperAdministratorName);
         logger.LogInformation("Default account {AccountId} is ready", account.Id);
 
         if (bootstrap.Value.PrintTokensOnStartup)

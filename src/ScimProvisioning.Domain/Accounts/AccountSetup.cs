@@ -13,20 +13,25 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
     public const string DefaultAccountName = "Default account";
 
     /// <summary>The oldest account, created with its Super Administrator when the database has none.</summary>
-    public async Task<Account> EnsureDefaultAccountAsync(string superAdministratorEmail, CancellationToken cancellationToken)
+    public async Task<Account> EnsureDefaultAccountAsync(string superAdministratorEmail, CancellationToken cancellationToken, PersonName? superAdministratorName = null)
     {
         var existing = await db.Accounts.OrderBy(a => a.Created).ThenBy(a => a.Id).FirstOrDefaultAsync(cancellationToken);
         if (existing is null)
         {
-            return await CreateAsync(DefaultAccountName, superAdministratorEmail, cancellationToken);
+            return await CreateAsync(DefaultAccountName, superAdministratorEmail, cancellationToken, superAdministratorName);
         }
 
         await groups.EnsureSystemGroupsAsync(existing.Id, cancellationToken); // accounts created before system groups existed
         return existing;
     }
 
-    public async Task<Account> CreateAsync(string name, string superAdministratorEmail, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new account with its scope, system groups and a Super Administrator who has a given and a family name (IdP
+    /// test suites read the first listed user and expect a complete one).
+    /// </summary>
+    public async Task<Account> CreateAsync(string name, string superAdministratorEmail, CancellationToken cancellationToken, PersonName? superAdministratorName = null)
     {
+        var person = superAdministratorName ?? PersonName.SuperAdministrator;
         var now = clock.GetUtcNow().UtcDateTime;
         var account = new Account { Id = Identifiers.NewTag(), Name = name, Created = now };
         var accountScope = new ResourceGroup
@@ -46,7 +51,9 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
             Created = now,
             LastModified = now,
             Version = 1,
-            DisplayName = "Super Administrator",
+            GivenName = person.GivenName,
+            FamilyName = person.FamilyName,
+            DisplayName = $"{person.GivenName} {person.FamilyName}".Trim(),
         };
         user.SetUserName(superAdministratorEmail);
         user.Emails.Add(new UserEmail { Value = superAdministratorEmail, ValueKey = Identifiers.NormalizeKey(superAdministratorEmail), Type = "work", Primary = true });
@@ -74,4 +81,10 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
         await groups.EnsureSystemGroupsAsync(account.Id, cancellationToken);
         return account;
     }
+}
+
+/// <summary>A person's given and family name.</summary>
+public sealed record PersonName(string GivenName, string FamilyName)
+{
+    public static PersonName SuperAdministrator { get; } = new("Super", "Administrator");
 }

@@ -84,7 +84,83 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AccountId", "Key");
 
+                    b.HasIndex("AccountId", "ResourceId");
+
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsScimManaged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastModified")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SystemRoleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("AccountId", "Id")
+                        .IsUnique();
+
+                    b.HasIndex("AccountId", "Key");
+
+                    b.HasIndex("AccountId", "NameKey")
+                        .IsUnique();
+
+                    b.ToTable("UserGroups");
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroupMember", b =>
+                {
+                    b.Property<long>("UserGroupKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UserKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Added")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserGroupKey", "UserKey");
+
+                    b.HasIndex("UserKey");
+
+                    b.ToTable("UserGroupMembers");
                 });
 
             modelBuilder.Entity("ScimProvisioning.Domain.Members.Member", b =>
@@ -146,8 +222,8 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("UserGroupId")
-                        .HasColumnType("TEXT");
+                    b.Property<long?>("UserGroupKey")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -157,7 +233,7 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ResourceGroupId");
 
-                    b.HasIndex("UserGroupId");
+                    b.HasIndex("UserGroupKey");
 
                     b.ToTable("Policies");
                 });
@@ -277,9 +353,6 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ExternalId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ExtraAttributesJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FamilyName")
@@ -406,6 +479,93 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     b.ToTable("UserEmails");
                 });
 
+            modelBuilder.Entity("ScimProvisioning.Domain.Users.UserMultiValue", b =>
+                {
+                    b.Property<long>("Key")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Attribute")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Display")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Formatted")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Locality")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PostalCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Primary")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Region")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StreetAddress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Value")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ValueKey")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("Attribute", "ValueKey");
+
+                    b.HasIndex("UserKey", "Attribute");
+
+                    b.ToTable("UserMultiValue");
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
+                {
+                    b.HasOne("ScimProvisioning.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroupMember", b =>
+                {
+                    b.HasOne("ScimProvisioning.Domain.Groups.UserGroup", "Group")
+                        .WithMany("Members")
+                        .HasForeignKey("UserGroupKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("ScimProvisioning.Domain.Users.User", "User")
+                        .WithMany("GroupMemberships")
+                        .HasForeignKey("UserKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Group");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("ScimProvisioning.Domain.Members.Member", b =>
                 {
                     b.HasOne("ScimProvisioning.Domain.Accounts.Account", null)
@@ -435,6 +595,11 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .HasForeignKey("ResourceGroupId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("ScimProvisioning.Domain.Groups.UserGroup", null)
+                        .WithMany()
+                        .HasForeignKey("UserGroupKey")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.Navigation("Member");
 
@@ -477,9 +642,27 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("ScimProvisioning.Domain.Users.UserMultiValue", b =>
+                {
+                    b.HasOne("ScimProvisioning.Domain.Users.User", null)
+                        .WithMany("MultiValues")
+                        .HasForeignKey("UserKey")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScimProvisioning.Domain.Groups.UserGroup", b =>
+                {
+                    b.Navigation("Members");
+                });
+
             modelBuilder.Entity("ScimProvisioning.Domain.Users.User", b =>
                 {
                     b.Navigation("Emails");
+
+                    b.Navigation("GroupMemberships");
+
+                    b.Navigation("MultiValues");
                 });
 #pragma warning restore 612, 618
         }

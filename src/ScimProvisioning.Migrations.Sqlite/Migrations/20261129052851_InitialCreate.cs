@@ -104,6 +104,34 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "UserGroups",
+                columns: table => new
+                {
+                    Key = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    AccountId = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    ExternalId = table.Column<string>(type: "TEXT", nullable: true),
+                    IsScimManaged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SystemRoleId = table.Column<string>(type: "TEXT", nullable: true),
+                    Created = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    LastModified = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserGroups", x => x.Key);
+                    table.ForeignKey(
+                        name: "FK_UserGroups_Accounts_AccountId",
+                        column: x => x.AccountId,
+                        principalTable: "Accounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Users",
                 columns: table => new
                 {
@@ -136,7 +164,6 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     Division = table.Column<string>(type: "TEXT", nullable: true),
                     Department = table.Column<string>(type: "TEXT", nullable: true),
                     ManagerId = table.Column<string>(type: "TEXT", nullable: true),
-                    ExtraAttributesJson = table.Column<string>(type: "TEXT", nullable: true),
                     Created = table.Column<DateTime>(type: "TEXT", nullable: false),
                     LastModified = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Version = table.Column<long>(type: "INTEGER", nullable: false)
@@ -205,13 +232,70 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "UserGroupMembers",
+                columns: table => new
+                {
+                    UserGroupKey = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserKey = table.Column<long>(type: "INTEGER", nullable: false),
+                    Added = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserGroupMembers", x => new { x.UserGroupKey, x.UserKey });
+                    table.ForeignKey(
+                        name: "FK_UserGroupMembers_UserGroups_UserGroupKey",
+                        column: x => x.UserGroupKey,
+                        principalTable: "UserGroups",
+                        principalColumn: "Key",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_UserGroupMembers_Users_UserKey",
+                        column: x => x.UserKey,
+                        principalTable: "Users",
+                        principalColumn: "Key",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "UserMultiValue",
+                columns: table => new
+                {
+                    Key = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserKey = table.Column<long>(type: "INTEGER", nullable: false),
+                    Attribute = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", nullable: true),
+                    ValueKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Type = table.Column<string>(type: "TEXT", nullable: true),
+                    Display = table.Column<string>(type: "TEXT", nullable: true),
+                    Primary = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Formatted = table.Column<string>(type: "TEXT", nullable: true),
+                    StreetAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    Locality = table.Column<string>(type: "TEXT", nullable: true),
+                    Region = table.Column<string>(type: "TEXT", nullable: true),
+                    PostalCode = table.Column<string>(type: "TEXT", nullable: true),
+                    Country = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UserMultiValue", x => x.Key);
+                    table.ForeignKey(
+                        name: "FK_UserMultiValue_Users_UserKey",
+                        column: x => x.UserKey,
+                        principalTable: "Users",
+                        principalColumn: "Key",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Policies",
                 columns: table => new
                 {
                     Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     AccountId = table.Column<string>(type: "TEXT", nullable: false),
                     MemberId = table.Column<string>(type: "TEXT", nullable: true),
-                    UserGroupId = table.Column<string>(type: "TEXT", nullable: true),
+                    UserGroupKey = table.Column<long>(type: "INTEGER", nullable: true),
                     Access = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     ResourceGroupId = table.Column<string>(type: "TEXT", nullable: false),
                     PermissionGroupIds = table.Column<string>(type: "TEXT", nullable: false),
@@ -232,6 +316,12 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         principalTable: "ResourceGroups",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Policies_UserGroups_UserGroupKey",
+                        column: x => x.UserGroupKey,
+                        principalTable: "UserGroups",
+                        principalColumn: "Key",
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateIndex(
@@ -243,6 +333,11 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                 name: "IX_AuditEvents_AccountId_Key",
                 table: "AuditEvents",
                 columns: new[] { "AccountId", "Key" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_AccountId_ResourceId",
+                table: "AuditEvents",
+                columns: new[] { "AccountId", "ResourceId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AuditEvents_Id",
@@ -277,9 +372,9 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                 column: "ResourceGroupId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Policies_UserGroupId",
+                name: "IX_Policies_UserGroupKey",
                 table: "Policies",
-                column: "UserGroupId");
+                column: "UserGroupKey");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ResourceGroups_AccountId",
@@ -295,6 +390,38 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                 name: "IX_UserEmails_ValueKey",
                 table: "UserEmails",
                 column: "ValueKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserGroupMembers_UserKey",
+                table: "UserGroupMembers",
+                column: "UserKey");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserGroups_AccountId_Id",
+                table: "UserGroups",
+                columns: new[] { "AccountId", "Id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserGroups_AccountId_Key",
+                table: "UserGroups",
+                columns: new[] { "AccountId", "Key" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserGroups_AccountId_NameKey",
+                table: "UserGroups",
+                columns: new[] { "AccountId", "NameKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserMultiValue_Attribute_ValueKey",
+                table: "UserMultiValue",
+                columns: new[] { "Attribute", "ValueKey" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UserMultiValue_UserKey_Attribute",
+                table: "UserMultiValue",
+                columns: new[] { "UserKey", "Attribute" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Users_AccountId_ExternalId",
@@ -338,10 +465,19 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                 name: "UserEmails");
 
             migrationBuilder.DropTable(
+                name: "UserGroupMembers");
+
+            migrationBuilder.DropTable(
+                name: "UserMultiValue");
+
+            migrationBuilder.DropTable(
                 name: "Members");
 
             migrationBuilder.DropTable(
                 name: "ResourceGroups");
+
+            migrationBuilder.DropTable(
+                name: "UserGroups");
 
             migrationBuilder.DropTable(
                 name: "Users");

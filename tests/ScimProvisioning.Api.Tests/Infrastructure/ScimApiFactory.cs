@@ -128,7 +128,12 @@ public sealed class LogCapture : Serilog.Core.ILogEventSink
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _events = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
     public IReadOnlyList<string> Events => [.. _events];
+
+    /// <summary>The events of level Warning and above.</summary>
+    public IReadOnlyList<string> Warnings => [.. _warnings];
 
     public void Emit(Serilog.Events.LogEvent logEvent)
     {
@@ -142,5 +147,9 @@ public sealed class LogCapture : Serilog.Core.ILogEventSink
 
         writer.Write(logEvent.Exception?.ToString());
         _events.Enqueue(writer.ToString());
+        if (logEvent.Level >= Serilog.Events.LogEventLevel.Warning)
+        {
+            _warnings.Enqueue(writer.ToString());
+        }
     }
 }
