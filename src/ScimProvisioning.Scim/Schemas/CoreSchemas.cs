@@ -15,7 +15,8 @@ public static class CoreSchemas
     private static ScimAttribute MultiValued(string name, string description, ScimType valueType, IReadOnlyList<string>? types = null, bool caseExactValue = false) =>
         new(name, ScimType.Complex, description, MultiValued: true, SubAttributes:
         [
-            new("value", valueType, $"The value of the {name} entry.", CaseExact: caseExactValue),
+            new("value", valueType, $"The value of the {name} entry.", CaseExact: caseExactValue,
+                ReferenceTypes: valueType == ScimType.Reference ? ["external"] : null),
             Str("display", "A human-readable name, primarily used for display purposes.", mutability: Mutability.ReadWrite),
             Str("type", "A label indicating the attribute's function.", canonical: types),
             Bool("primary", "Whether this is the preferred value for the attribute; at most one value is primary."),

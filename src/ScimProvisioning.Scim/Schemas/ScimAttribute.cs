@@ -44,10 +44,8 @@ public sealed record ScimAttribute(
             ["description"] = Description,
             ["required"] = Required,
         };
-        if (Type is ScimType.String or ScimType.Reference or ScimType.Binary)
-        {
-            json["caseExact"] = CaseExact;
-        }
+        // §7 defines caseExact for strings; strict clients read it on every attribute, so it is always present.
+        json["caseExact"] = CaseExact;
 
         if (CanonicalValues is { Count: > 0 })
         {
