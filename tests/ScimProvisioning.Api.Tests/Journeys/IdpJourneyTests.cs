@@ -36,13 +36,13 @@ public sealed class IdpJourneyTests(CloudflareApiFactory cloudflare) : IClassFix
         var link = await (await account.GetAsync("/Groups?filter=displayName%20eq%20%22Cloudflare-Admins%22")).ReadJsonAsync();
         Assert.Equal(0, link["totalResults"]!.GetValue<int>());
         var group = (await (await account.PostAsync("/Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Cloudflare-Admins","members":[]}""")).ReadJsonAsync())["id"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}",
+        Assert.Equal(HttpStatusCode.OK, (await account.PatchOpsAsync($"/Groups/{group}",
             $$"""[{"op":"replace","value":{"id":"{{group}}","displayName":"Cloudflare-Admins"} },{"op":"add","path":"members","value":[{"value":"{{user}}","display":"jane@example.com"}]}]""")).StatusCode);
         await AttachAdministratorAsync(account, group);
         Assert.Equal(["Administrator", "Minimal Account Access"], await account.EffectiveRolesAsync(user));
         Assert.Equal([group], (await account.GetUserAsync(user))["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{user}}\"]"}]""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{user}}\"]"}]""")).StatusCode);
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(user));
 
         await (await account.PatchOpsAsync($"/Users/{user}", """[{"op":"replace","value":{"active":false}}]""")).AssertStatusAsync(HttpStatusCode.OK);
@@ -66,11 +66,11 @@ public sealed class IdpJourneyTests(CloudflareApiFactory cloudflare) : IClassFix
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
              "externalId":"9b1f","displayName":"Cloudflare Admins","meta":{"resourceType":"Group"}}
             """)).AssertStatusAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{user}}"}]}]""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{user}}"}]}]""")).StatusCode);
         await AttachAdministratorAsync(account, group);
         Assert.Equal(["Administrator", "Minimal Account Access"], await account.EffectiveRolesAsync(user));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{user}}"}]}]""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{user}}"}]}]""")).StatusCode);
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(user));
 
         await (await account.PatchOpsAsync($"/Users/{user}", """[{"op":"Replace","path":"active","value":"False"}]""")).AssertStatusAsync(HttpStatusCode.OK);
@@ -95,11 +95,11 @@ public sealed class IdpJourneyTests(CloudflareApiFactory cloudflare) : IClassFix
         var group = (await (await account.PostAsync("/Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"ak-admins","externalId":"pk-1"}""")).ReadJsonAsync())["id"]!.GetValue<string>();
         var current = await account.GetGroupAsync(group);
         Assert.Empty(current["members"]!.AsArray());
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""")).StatusCode);
         await AttachAdministratorAsync(account, group);
         Assert.Equal(["Administrator", "Minimal Account Access"], await account.EffectiveRolesAsync(user));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members","value":[{"value":"{{user}}"}]}]""")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members","value":[{"value":"{{user}}"}]}]""")).StatusCode);
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(user));
 
         await (await account.PutAsync($"/Users/{user}", userBody.Replace("\"active\":true", "\"active\":false", StringComparison.Ordinal))).AssertStatusAsync(HttpStatusCode.OK);

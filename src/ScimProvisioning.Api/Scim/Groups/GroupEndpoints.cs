@@ -122,10 +122,13 @@ public static class GroupEndpoints
         var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"), deferred.Select(ToMembershipChange).ToList());
         await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
 
-        // Entra recommends 204 for group PATCH, and it keeps large groups cheap; a client asking for attributes gets them.
+        // Standard: 204, as Entra recommends, which keeps large groups cheap; a client asking for attributes gets them.
+        // Cloudflare's OpenAPI declares 200 with the group: it streams, as a full GET does.
         if (write.Query.Attributes is null && write.Query.ExcludedAttributes is null)
         {
-            return TypedResults.NoContent();
+            return scim.Profile == Configuration.ScimProfile.Cloudflare
+                ? new StreamedGroupResult(group, scim.Profile, scim.BaseUrl, db, null)
+                : TypedResults.NoContent();
         }
 
         return await RespondAsync(group, write.Query, scim, db, StatusCodes.Status200OK);
