@@ -359,7 +359,7 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
             return;
         }
 
-        var incoming = (JsonArray?)ScimValueCoercion.Coerce(attribute, value) ?? [];
+        var incoming = (JsonArray?)ScimValueCoercion.Coerce(attribute, value, single: true) ?? [];
         if (op == PatchOp.Replace)
         {
             container.Remove(attribute.Name);
@@ -389,7 +389,7 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
         else if (filter is null && value is not null)
         {
             // remove with a value list removes only the listed values (Entra's default member removal shape).
-            var listed = ((JsonArray?)ScimValueCoercion.Coerce(attribute, value) ?? []).OfType<JsonObject>()
+            var listed = ((JsonArray?)ScimValueCoercion.Coerce(attribute, value, single: true) ?? []).OfType<JsonObject>()
                 .Select(v => v["value"]?.ToJsonString()).Where(v => v is not null).ToHashSet(StringComparer.Ordinal);
             foreach (var item in items.OfType<JsonObject>().Where(i => listed.Contains(i["value"]?.ToJsonString())).ToList())
             {

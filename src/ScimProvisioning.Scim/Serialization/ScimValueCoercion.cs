@@ -7,15 +7,29 @@ using ScimProvisioning.Scim.Schemas;
 namespace ScimProvisioning.Scim.Serialization;
 
 /// <summary>
-/// Brings a client-sent value into the shape its attribute definition says: canonical attribute names,
-/// booleans from "True"/"false" strings (Entra, the Microsoft validator), a bare string where a complex value is
-/// expected read as <c>{"value": …}</c> (Entra's manager), a lone object where an array is expected wrapped.
-/// Explicit nulls and unknown sub-attributes are dropped. Returns null when the value means "absent".
+/// Checks a client-sent value against its attribute definition and brings it into canonical form. A value whose JSON
+/// type does not fit the schema is refused with 400 <c>invalidValue</c> naming the attribute — never stored as
+/// something else, never dropped. The only coercions are the ones real identity providers need (docs/profiles.md):
+/// <list type="bullet">
+/// <item>booleans as the strings "True"/"False" in any case (Entra's default PATCH, the Microsoft validator's
+/// <c>"primary": "true"</c>);</item>
+/// <item>a bare string where a single-valued complex attribute with a <c>value</c> sub-attribute belongs, read as
+/// <c>{"value": …}</c>, and "" as absent (Entra's enterprise <c>manager</c>);</item>
+/// <item>in PATCH only, a single value where a multi-valued attribute is the target (RFC 7644 §3.5.2.1 adds "a new
+/// value"; Okta and Entra send one member object), see <paramref name="single"/>.</item>
+/// </list>
+/// Explicit nulls mean absent, and unknown sub-attributes are ignored (both are what IdPs send, not wrong types).
 /// </summary>
 public static class ScimValueCoercion
 {
-    public static JsonNode? Coerce(ScimAttribute attribute, JsonNode? value, bool asSingleValue = false)
+    /// <param name="attribute">The attribute definition.</param>
+    /// <param name="value">The client's value.</param>
+    /// <param name="asSingleValue">Read one element of a multi-valued attribute.</param>
+    /// <param name="single">A PATCH target: a multi-valued attribute may be given one element instead of an array.</param>
+    /// <param name="path">The attribute's path for error messages (defaults to its name).</param>
+    public static JsonNode? Coerce(ScimAttribute attribute, JsonNode? value, bool asSingleValue = false, bool single = false, string? path = null)
     {
+        path ??= attribute.Name;
         if (value is null)
         {
             return null;
@@ -23,11 +37,16 @@ public static class ScimValueCoercion
 
         if (attribute.MultiValued && !asSingleValue)
         {
+            if (value is not JsonArray && !(single && value is JsonObject))
+            {
+                throw ScimException.InvalidValue($"Attribute '{path}' is multi-valued: it must be a JSON array{(single ? " (or one value)" : "")}, not {Describe(value)}.");
+            }
+
             var items = value is JsonArray array ? array.ToList() : [value];
             var result = new JsonArray();
             foreach (var item in items)
             {
-                var coerced = Coerce(attribute, item, asSingleValue: true);
+                var coerced = Coerce(attribute, item, asSingleValue: true, path: path);
                 if (coerced is not null)
                 {
                     result.Add(coerced);
@@ -39,7 +58,8 @@ public static class ScimValueCoercion
 
         if (attribute.Type == ScimType.Complex)
         {
-            if (value is JsonValue scalar && scalar.GetValueKind() == JsonValueKind.String)
+            if (value is JsonValue scalar && scalar.GetValueKind() == JsonValueKind.String && !attribute.MultiValued &&
+                attribute.FindSubAttribute("value") is not null)
             {
                 var text = scalar.GetValue<string>();
                 return text.Length == 0 ? null : new JsonObject { ["value"] = text };
@@ -47,7 +67,7 @@ public static class ScimValueCoercion
 
             if (value is not JsonObject obj)
             {
-                throw ScimException.InvalidValue($"Attribute '{attribute.Name}' must be a complex value (a JSON object).");
+                throw ScimException.InvalidValue($"Attribute '{path}' must be a complex value (a JSON object), not {Describe(value)}.");
             }
 
             var complex = new JsonObject();
@@ -59,7 +79,7 @@ public static class ScimValueCoercion
                     continue; // unknown sub-attributes are ignored
                 }
 
-                var coerced = Coerce(sub, subValue);
+                var coerced = Coerce(sub, subValue, path: $"{path}.{sub.Name}");
                 if (coerced is not null)
                 {
                     complex[sub.Name] = coerced;
@@ -69,66 +89,66 @@ public static class ScimValueCoercion
             return complex.Count == 0 ? null : complex;
         }
 
-        return CoerceSimple(attribute, value);
+        return CoerceSimple(attribute, value, path);
     }
 
-    private static JsonNode? CoerceSimple(ScimAttribute attribute, JsonNode value)
+    private static JsonNode CoerceSimple(ScimAttribute attribute, JsonNode value, string path)
     {
-        if (value is not JsonValue scalar)
-        {
-            throw ScimException.InvalidValue($"Attribute '{attribute.Name}' must be a single {Describe(attribute.Type)} value.");
-        }
-
-        var kind = scalar.GetValueKind();
+        var kind = value.GetValueKind();
         switch (attribute.Type)
         {
             case ScimType.Boolean:
                 if (kind is JsonValueKind.True or JsonValueKind.False)
                 {
-                    return JsonValue.Create(scalar.GetValue<bool>());
+                    return JsonValue.Create(kind == JsonValueKind.True);
                 }
 
-                if (kind == JsonValueKind.String && bool.TryParse(scalar.GetValue<string>().Trim(), out var parsed))
+                if (kind == JsonValueKind.String && bool.TryParse(value.GetValue<string>().Trim(), out var parsed))
                 {
                     return JsonValue.Create(parsed);
                 }
 
-                throw ScimException.InvalidValue($"Attribute '{attribute.Name}' must be a boolean.");
-            case ScimType.Integer or ScimType.Decimal:
+                throw ScimException.InvalidValue($"Attribute '{path}' must be a boolean, not {Describe(value)}.");
+            case ScimType.Integer:
+                if (kind == JsonValueKind.Number && value.AsValue().TryGetValue<long>(out _))
+                {
+                    return value.DeepClone();
+                }
+
+                throw ScimException.InvalidValue($"Attribute '{path}' must be an integer, not {Describe(value)}.");
+            case ScimType.Decimal:
                 if (kind == JsonValueKind.Number)
                 {
-                    return scalar.DeepClone();
+                    return value.DeepClone();
                 }
 
-                if (kind == JsonValueKind.String && decimal.TryParse(scalar.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                {
-                    return JsonValue.Create(number);
-                }
-
-                throw ScimException.InvalidValue($"Attribute '{attribute.Name}' must be a number.");
+                throw ScimException.InvalidValue($"Attribute '{path}' must be a number, not {Describe(value)}.");
             case ScimType.DateTime:
                 if (kind == JsonValueKind.String &&
-                    DateTimeOffset.TryParse(scalar.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _))
+                    DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _))
                 {
-                    return scalar.DeepClone();
+                    return value.DeepClone();
                 }
 
-                throw ScimException.InvalidValue($"Attribute '{attribute.Name}' must be an xsd:dateTime string.");
+                throw ScimException.InvalidValue($"Attribute '{path}' must be an xsd:dateTime string, not {Describe(value)}.");
             default:
-                return kind switch
+                // string, reference, binary: a JSON string and nothing else (a number is not silently made text).
+                if (kind == JsonValueKind.String)
                 {
-                    JsonValueKind.String => scalar.DeepClone(),
-                    // Lenient: a number or boolean where a string is expected keeps its JSON text ("employeeNumber": 42).
-                    JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => JsonValue.Create(scalar.ToJsonString()),
-                    _ => throw ScimException.InvalidValue($"Attribute '{attribute.Name}' must be a string."),
-                };
+                    return value.DeepClone();
+                }
+
+                throw ScimException.InvalidValue($"Attribute '{path}' must be a string, not {Describe(value)}.");
         }
     }
 
-    private static string Describe(ScimType type) => type switch
+    private static string Describe(JsonNode value) => value.GetValueKind() switch
     {
-        ScimType.Boolean => "boolean",
-        ScimType.Integer or ScimType.Decimal => "number",
-        _ => "string",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
     };
 }

@@ -165,7 +165,10 @@ public static class GroupEndpoints
         };
     }
 
-    /// <summary>The <c>value</c> of each member entry; a bare string is read as the id itself.</summary>
+    /// <summary>
+    /// The <c>value</c> of each member entry, each entry checked against the schema's <c>members</c> (a wrong-typed
+    /// sub-attribute is refused, never dropped). In a PATCH a bare string is read as the member id itself.
+    /// </summary>
     private static IReadOnlyList<string> MemberIds(JsonNode? value)
     {
         var items = value switch
@@ -174,15 +177,16 @@ public static class GroupEndpoints
             JsonArray array => array.ToList(),
             _ => [value],
         };
+        var members = CoreSchemas.Group.FindAttribute("members")!;
         var ids = new List<string>(items.Count);
         foreach (var item in items)
         {
             var id = item switch
             {
-                JsonObject member => Filtering(member),
+                JsonObject member => Value(ScimValueCoercion.Coerce(members, member, asSingleValue: true) as JsonObject),
                 JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String => scalar.GetValue<string>(),
                 null => null,
-                _ => throw ScimException.InvalidValue("Each member must be an object with a 'value' naming a user id."),
+                _ => throw ScimException.InvalidValue("Attribute 'members' takes member objects with a 'value' naming a user id."),
             };
             if (id is not null)
             {
@@ -192,13 +196,8 @@ public static class GroupEndpoints
 
         return ids;
 
-        static string? Filtering(JsonObject member) =>
-            JsonFilterEvaluator.Get(member, "value") switch
-            {
-                JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-                null => throw ScimException.InvalidValue("A member entry needs a 'value' naming a user id."),
-                _ => throw ScimException.InvalidValue("A member's 'value' must be a string user id."),
-            };
+        static string Value(JsonObject? member) =>
+            member?["value"]?.GetValue<string>() ?? throw ScimException.InvalidValue("A member entry of 'members' needs a 'value' naming a user id.");
     }
 
     private static async Task<ScimJsonResult> RespondAsync(UserGroup group, ScimSingleQuery query, ScimContext scim, ScimDbContext db, int status)
