@@ -188,7 +188,8 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
                     }
                 }
 
-                if (!attributesChanged)
+                // A request that changes nothing keeps version and lastModified, so the client's ETag stays valid.
+                if (!attributesChanged && added + removed > 0)
                 {
                     await db.UserGroups.Where(g => g.Key == group.Key)
                         .ExecuteUpdateAsync(g => g.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.LastModified, now), ct);
@@ -198,7 +199,7 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
                     new { details = summary, membersAdded = added, membersRemoved = removed, ignoredMemberIds = ignored });
                 await db.SaveChangesAsync(ct);
             }, cancellationToken);
-            if (!attributesChanged)
+            if (!attributesChanged && added + removed > 0)
             {
                 await db.Entry(group).ReloadAsync(cancellationToken);
             }

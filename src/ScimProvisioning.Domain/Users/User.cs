@@ -79,6 +79,9 @@ public sealed class UserEmail
     public string? Type { get; set; }
     public string? Display { get; set; }
     public bool Primary { get; set; }
+
+    /// <summary>The client sent <c>primary</c> explicitly, so an explicit false is returned as false.</summary>
+    public bool PrimarySent { get; set; }
     public int Position { get; set; }
 }
 
@@ -99,6 +102,9 @@ public sealed class UserMultiValue
     public string? Type { get; init; }
     public string? Display { get; init; }
     public bool Primary { get; init; }
+
+    /// <summary>The client sent <c>primary</c> explicitly, so an explicit false is returned as false.</summary>
+    public bool PrimarySent { get; init; }
     public string? Formatted { get; init; }
     public string? StreetAddress { get; init; }
     public string? Locality { get; init; }

@@ -108,8 +108,18 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
             changed.Add("Emails");
         }
 
-        user.LastModified = clock.GetUtcNow().UtcDateTime;
-        user.Version++;
+        if (db.ChangeTracker.Entries<UserMultiValue>().Any(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified))
+        {
+            changed.Add("MultiValues");
+        }
+
+        // A PUT or PATCH that changes nothing keeps version and lastModified, so the client's ETag stays valid.
+        if (changed.Count > 0 || membershipChange is not null || entry.Property(u => u.PasswordHash).IsModified)
+        {
+            user.LastModified = clock.GetUtcNow().UtcDateTime;
+            user.Version++;
+        }
+
         audit.Record(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
             new { user.UserName, changed, membership = membershipChange });
         if (check == LockoutCheck.Always)

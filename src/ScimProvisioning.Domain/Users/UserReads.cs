@@ -36,14 +36,15 @@ public static class UserReads
     ];
 
     private static readonly string[] EmailColumns =
-        [nameof(UserEmail.Value), nameof(UserEmail.ValueKey), nameof(UserEmail.Type), nameof(UserEmail.Display), nameof(UserEmail.Primary), nameof(UserEmail.Position)];
+        [nameof(UserEmail.Value), nameof(UserEmail.ValueKey), nameof(UserEmail.Type), nameof(UserEmail.Display), nameof(UserEmail.Primary), nameof(UserEmail.Position),
+        nameof(UserEmail.PrimarySent)];
 
     private static readonly string[] MultiValueColumns =
     [
         nameof(UserMultiValue.Attribute), nameof(UserMultiValue.Position), nameof(UserMultiValue.Value), nameof(UserMultiValue.ValueKey),
         nameof(UserMultiValue.Type), nameof(UserMultiValue.Display), nameof(UserMultiValue.Primary), nameof(UserMultiValue.Formatted),
         nameof(UserMultiValue.StreetAddress), nameof(UserMultiValue.Locality), nameof(UserMultiValue.Region), nameof(UserMultiValue.PostalCode),
-        nameof(UserMultiValue.Country),
+        nameof(UserMultiValue.Country), nameof(UserMultiValue.PrimarySent),
     ];
 
     private static readonly ConcurrentDictionary<IModel, (string Sql, IRelationalParameter[] Parameters)> Commands = new();
@@ -107,6 +108,7 @@ public static class UserReads
                 Display = Text(reader, 3),
                 Primary = reader.GetBoolean(4),
                 Position = reader.GetInt32(5),
+                PrimarySent = reader.GetBoolean(6),
             });
         }
 
@@ -129,6 +131,7 @@ public static class UserReads
                 Region = Text(reader, 10),
                 PostalCode = Text(reader, 11),
                 Country = Text(reader, 12),
+                PrimarySent = reader.GetBoolean(13),
             });
         }
 

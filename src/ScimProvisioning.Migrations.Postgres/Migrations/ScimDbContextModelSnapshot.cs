@@ -465,6 +465,9 @@ namespace ScimProvisioning.Migrations.Postgres.Migrations
                     b.Property<bool>("Primary")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("PrimarySent")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Type")
                         .HasColumnType("text");
 
@@ -522,6 +525,9 @@ namespace ScimProvisioning.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<bool>("Primary")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("PrimarySent")
                         .HasColumnType("boolean");
 
                     b.Property<string>("Region")

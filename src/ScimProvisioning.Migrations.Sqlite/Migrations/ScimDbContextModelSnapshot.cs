@@ -451,6 +451,9 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                     b.Property<bool>("Primary")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("PrimarySent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Type")
                         .HasColumnType("TEXT");
 
@@ -506,6 +509,9 @@ namespace ScimProvisioning.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Primary")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PrimarySent")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Region")

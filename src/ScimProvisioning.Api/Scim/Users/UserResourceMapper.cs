@@ -55,9 +55,9 @@ public static class UserResourceMapper
                 var email = new JsonObject { ["value"] = e.Value };
                 Set(email, "display", e.Display);
                 Set(email, "type", e.Type);
-                if (e.Primary)
+                if (e.Primary || e.PrimarySent)
                 {
-                    email["primary"] = true;
+                    email["primary"] = e.Primary;
                 }
 
                 return (JsonNode)email;
@@ -158,7 +158,8 @@ public static class UserResourceMapper
         user.Locale = Text(document, "locale");
         user.Timezone = Text(document, "timezone");
         user.Active = document["active"] is JsonValue active ? active.GetValue<bool>() : defaultActive;
-        if (Text(document, "password") is { Length: > 0 } password)
+        // The same password again is no change (the stored hash is salted, so it is verified, not compared).
+        if (Text(document, "password") is { Length: > 0 } password && (user.PasswordHash is null || !PasswordHashing.Verify(password, user.PasswordHash)))
         {
             user.PasswordHash = PasswordHashing.Hash(password);
         }
@@ -215,9 +216,9 @@ public static class UserResourceMapper
         Set(json, "postalCode", value.PostalCode);
         Set(json, "country", value.Country);
         Set(json, "type", value.Type);
-        if (value.Primary)
+        if (value.Primary || value.PrimarySent)
         {
-            json["primary"] = true;
+            json["primary"] = value.Primary;
         }
 
         return json;
@@ -246,6 +247,7 @@ public static class UserResourceMapper
                     Type = Text(item, "type"),
                     Display = Text(item, "display"),
                     Primary = item["primary"] is JsonValue p && p.GetValue<bool>(),
+                    PrimarySent = item["primary"] is JsonValue,
                     Formatted = Text(item, "formatted"),
                     StreetAddress = Text(item, "streetAddress"),
                     Locality = Text(item, "locality"),
@@ -269,11 +271,13 @@ public static class UserResourceMapper
     private static void ApplyEmails(JsonArray? emails, User user)
     {
         var wanted = (emails ?? []).OfType<JsonObject>()
-            .Select(e => (Value: Text(e, "value"), Type: Text(e, "type"), Display: Text(e, "display"), Primary: e["primary"] is JsonValue p && p.GetValue<bool>()))
+            .Select(e => (Value: Text(e, "value"), Type: Text(e, "type"), Display: Text(e, "display"), Primary: e["primary"] is JsonValue p && p.GetValue<bool>(),
+                PrimarySent: e["primary"] is JsonValue))
             .Where(e => !string.IsNullOrEmpty(e.Value))
             .ToList();
         var unchanged = wanted.Count == user.Emails.Count && wanted.Zip(user.Emails.OrderBy(e => e.Position))
-            .All(pair => pair.First.Value == pair.Second.Value && pair.First.Type == pair.Second.Type && pair.First.Display == pair.Second.Display && pair.First.Primary == pair.Second.Primary);
+            .All(pair => pair.First.Value == pair.Second.Value && pair.First.Type == pair.Second.Type && pair.First.Display == pair.Second.Display && pair.First.Primary == pair.Second.Primary &&
+                pair.First.PrimarySent == pair.Second.PrimarySent);
         if (unchanged)
         {
             return;
@@ -282,7 +286,7 @@ public static class UserResourceMapper
         user.Emails.Clear();
         foreach (var email in wanted)
         {
-            user.Emails.Add(new UserEmail { Value = email.Value!, Type = email.Type, Display = email.Display, Primary = email.Primary, ValueKey = Identifiers.NormalizeKey(email.Value!) });
+            user.Emails.Add(new UserEmail { Value = email.Value!, Type = email.Type, Display = email.Display, Primary = email.Primary, PrimarySent = email.PrimarySent, ValueKey = Identifiers.NormalizeKey(email.Value!) });
         }
     }
 
