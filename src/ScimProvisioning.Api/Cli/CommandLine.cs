@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Persistence;
 using ScimProvisioning.Domain;
 using ScimProvisioning.Domain.Accounts;
 using ScimProvisioning.Domain.Audit;
@@ -50,7 +51,7 @@ public static class CommandLine
     private static async Task<int> MigrateAsync(IServiceProvider services)
     {
         using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
+        await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
         await Console.Error.WriteLineAsync("Database is up to date.");
         return 0;
     }
@@ -58,7 +59,7 @@ public static class CommandLine
     private static async Task<int> BootstrapAsync(IServiceProvider services, string[] args)
     {
         using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
+        await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
         var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value;
         var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
             .EnsureDefaultAccountAsync(bootstrap.SuperAdministratorEmail, CancellationToken.None, bootstrap.SuperAdministratorName);
@@ -120,7 +121,7 @@ public static class CommandLine
     private static async Task<int> CreateAccountAsync(IServiceProvider services, string[] args)
     {
         using var scope = services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<ScimDbContext>().Database.MigrateAsync();
+        await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
         var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
             .CreateAsync(Option(args, "--name") ?? "Account", Option(args, "--admin-email") ?? "admin@example.com", CancellationToken.None);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
@@ -142,7 +143,7 @@ public static class CommandLine
 
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
-        await db.Database.MigrateAsync();
+        await SchemaMigration.MigrateAsync(db);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var groupIds = await Seeder.SeedAsync(db, account, users, groups, groupSize, Console.Error);
         Console.Out.WriteLine(JsonSerializer.Serialize(new { account, users, groups = groupIds, groupSize, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) }));

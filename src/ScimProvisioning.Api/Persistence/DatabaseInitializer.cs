@@ -30,7 +30,7 @@ public sealed class DatabaseInitializer(
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
         if (database.Value.MigrateOnStartup)
         {
-            await db.Database.MigrateAsync(cancellationToken);
+            await SchemaMigration.MigrateAsync(db, cancellationToken);
         }
 
         var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
