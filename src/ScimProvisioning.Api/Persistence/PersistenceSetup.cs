@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal;
 using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Persistence.Sqlite;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Api.Persistence;

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Persistence;
 
-namespace ScimProvisioning.Api.Persistence;
+namespace ScimProvisioning.Api.Persistence.Sqlite;
 
 /// <summary>
 /// SQLite's <see cref="IInsertUnits"/>: units of plain INSERTs from concurrent requests are queued and written by
