@@ -41,6 +41,17 @@ app.Use(async (context, next) =>
 // Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseExceptionHandler();
+// An error the framework answers without a body (no route: 404; a route without that method: 405) gets the error
+// format of the API that was called, as every other error does.
+app.UseStatusCodePages(async context =>
+{
+    var http = context.HttpContext;
+    var status = http.Response.StatusCode;
+    var detail = status == StatusCodes.Status405MethodNotAllowed
+        ? $"{http.Request.Method} is not allowed on {http.Request.Path}."
+        : $"Nothing is served at {http.Request.Method} {http.Request.Path}.";
+    await ErrorResponses.WriteAsync(http, status, null, detail, ScimProvisioning.Api.Admin.AdminErrorCodes.ForStatus(status, null));
+});
 // The dashboard (wwwroot/dashboard): static files, no build step; it signs in with an admin token kept in the tab.
 app.Use(async (context, next) =>
 {

@@ -124,3 +124,37 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
         Assert.Equal((400, 1006), (locked, lockedCode));
     }
 }
+
+/// <summary>Answers the framework gives without a handler (no route, a route without that method) carry the envelope too.</summary>
+public sealed class UnroutedRequestTests(CloudflareApiFactory factory) : IClassFixture<CloudflareApiFactory>
+{
+    [Theory]
+    [InlineData("GET", "/members/x/nothing-here", 404, 1003)]
+    [InlineData("PATCH", "/members", 405, 1011)]
+    [InlineData("PATCH", "/tokens", 405, 1011)]
+    [InlineData("GET", "/no-such-collection", 404, 1003)]
+    public async Task An_unrouted_admin_request_gets_the_cloudflare_envelope(string method, string relative, int status, int code)
+    {
+        var account = await factory.CreateAccountAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), account.AdminBase + relative);
+
+        using var response = await account.Admin.SendAsync(request);
+
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(body["success"]!.GetValue<bool>());
+        Assert.Equal(code, body["errors"]![0]!["code"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_scim_path_without_that_method_gets_the_scim_fallbacks_404()
+    {
+        var account = await factory.CreateAccountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Patch, account.ScimBase + "/Users");
+
+        using var response = await account.Scim.SendAsync(request);
+
+        await response.AssertScimErrorAsync(HttpStatusCode.NotFound);
+    }
+}
