@@ -84,6 +84,18 @@ public static class CoreSchemas
         MultiValued("x509Certificates", "A list of certificates issued to the User.", ScimType.Binary, caseExactValue: true),
     ]);
 
+    /// <summary>
+    /// The User schema as the Cloudflare profile serves it: <c>groups</c> is an array of group id strings there
+    /// (Cloudflare's shape), so <c>/Schemas</c> says so instead of describing RFC complex values it never returns.
+    /// </summary>
+    public static ScimSchema CloudflareUser { get; } = User with
+    {
+        Attributes = [.. User.Attributes.Select(a => a.Name == "groups"
+            ? new ScimAttribute("groups", ScimType.String, "The ids of the groups the user belongs to (Cloudflare's shape); managed through the Group resource.",
+                MultiValued: true, CaseExact: true, Mutability: Mutability.ReadOnly)
+            : a)],
+    };
+
     public static ScimSchema EnterpriseUser { get; } = new(ScimSchemaUris.EnterpriseUser, "EnterpriseUser", "Enterprise User",
     [
         Str("employeeNumber", "Numeric or alphanumeric identifier assigned to a person."),

@@ -78,6 +78,26 @@ public sealed partial class SchemaDocumentTests
         Assert.True(problems.Count == 0, string.Join('\n', problems));
     }
 
+    [Theory]
+    [InlineData("Cloudflare", "string")]
+    [InlineData("Standard", "complex")]
+    public async Task The_user_groups_attribute_describes_what_the_profile_returns(string profile, string type)
+    {
+        await using ScimApiFactory factory = profile == "Standard" ? new StandardApiFactory() : new CloudflareApiFactory();
+        var account = await factory.CreateAccountAsync();
+        var user = await account.CreateUserAsync("groups-shape@example.com");
+        var group = await account.CreateGroupAsync("Shape Group", user);
+
+        var schema = await (await account.GetAsync("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")).AssertStatusAsync(HttpStatusCode.OK);
+        var groups = schema["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "groups")!;
+        var returned = (await account.GetUserAsync(user))["groups"]![0]!;
+
+        Assert.Equal(type, groups["type"]!.GetValue<string>());
+        Assert.True(groups["multiValued"]!.GetValue<bool>());
+        Assert.Equal(type == "string" ? JsonValueKind.String : JsonValueKind.Object, returned.GetValueKind());
+        Assert.Equal(group, type == "string" ? returned.GetValue<string>() : returned["value"]!.GetValue<string>());
+    }
+
     private static void CheckLevel(JsonArray attributes, string where, int depth, List<string> problems)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

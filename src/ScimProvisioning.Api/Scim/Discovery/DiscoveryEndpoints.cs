@@ -85,17 +85,20 @@ public static class DiscoveryEndpoints
         return new ScimJsonResult(type.ToJson($"{scim.BaseUrl}/ResourceTypes/{type.Name}"));
     }
 
-    private static IEnumerable<ScimSchema> Schemas => ResourceTypes.SelectMany(t => t.AllSchemas).DistinctBy(s => s.Id);
+    /// <summary>The schemas as the running profile serves them (the Cloudflare profile's user <c>groups</c> are id strings).</summary>
+    private static IEnumerable<ScimSchema> ServedSchemas(ScimContext scim) =>
+        ResourceTypes.SelectMany(t => t.AllSchemas).DistinctBy(s => s.Id)
+            .Select(s => scim.Profile == ScimProfile.Cloudflare && s == CoreSchemas.User ? CoreSchemas.CloudflareUser : s);
 
     private static ScimJsonResult ListSchemas(ScimContext scim)
     {
-        var schemas = Schemas.ToList();
+        var schemas = ServedSchemas(scim).ToList();
         return new(ListResponse.Create(schemas.Select(s => s.ToJson($"{scim.BaseUrl}/Schemas/{s.Id}")), schemas.Count, 1));
     }
 
     private static ScimJsonResult GetSchema(string uri, ScimContext scim)
     {
-        var schema = Schemas.FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase))
+        var schema = ServedSchemas(scim).FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Schema '{ScimFilters.Truncate(uri)}' is not served here.");
         return new ScimJsonResult(schema.ToJson($"{scim.BaseUrl}/Schemas/{schema.Id}"));
     }
