@@ -50,7 +50,7 @@ app.UseStatusCodePages(async context =>
     var detail = status == StatusCodes.Status405MethodNotAllowed
         ? $"{http.Request.Method} is not allowed on {http.Request.Path}."
         : $"Nothing is served at {http.Request.Method} {http.Request.Path}.";
-    await ErrorResponses.WriteAsync(http, status, null, detail, ScimProvisioning.Api.Admin.AdminErrorCodes.ForStatus(status, null));
+    await ErrorResponses.WriteAsync(http, status, null, detail, AdminErrorCodes.ForStatus(status, null));
 });
 // The dashboard (wwwroot/dashboard): static files, no build step; it signs in with an admin token kept in the tab.
 app.Use(async (context, next) =>

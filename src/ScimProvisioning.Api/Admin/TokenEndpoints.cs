@@ -90,25 +90,9 @@ public static class TokenEndpoints
     private static IResult ListPermissions() =>
         CloudflareResults.Ok(TokenPermissions.All.Select(p => new PermissionView(p, p)).ToList());
 
-    private static async Task<IResult> RevokeToken(string account_id, string token_id, HttpContext http, ScimDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> RevokeToken(string account_id, string token_id, HttpContext http, TokenService tokens, CancellationToken cancellationToken)
     {
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.AccountId == account_id && t.Id == token_id, cancellationToken);
-        if (token is null)
-        {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Token not found.");
-        }
-
-        // A token manager cannot take away a credential stronger than itself (the bootstrap admin token, say).
-        var notHeld = TokenPermissions.NotHeld(token.Permissions, http.User.Permissions());
-        if (notHeld.Count > 0)
-        {
-            return CloudflareResults.Error(StatusCodes.Status403Forbidden, AdminErrorCodes.Forbidden,
-                $"Only a token holding every permission of this token may revoke it; the calling token lacks: {string.Join(", ", notHeld)}.");
-        }
-
-        token.RevokedOn ??= clock.GetUtcNow().UtcDateTime;
-        audit.Record(account_id, new Actor(http.User.TokenId()!), AuditActions.RevokeToken, "token", token.Id, AuditActions.Success, new { token.Name });
-        await db.SaveChangesAsync(cancellationToken);
+        var token = await tokens.RevokeAsync(new Actor(http.User.TokenId()!), account_id, token_id, http.User.Permissions(), cancellationToken);
         return CloudflareResults.Ok(new TokenIdView(token.Id));
     }
 

@@ -37,10 +37,9 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
             throw new DomainException(DomainErrorKind.Invalid, $"Token permissions must be among: {string.Join(", ", TokenPermissions.All)}.", "permissions");
         }
 
-        if (issuerPermissions is not null && TokenPermissions.NotHeld(permissions, issuerPermissions) is { Count: > 0 } notHeld)
+        if (issuerPermissions is not null)
         {
-            throw new DomainException(DomainErrorKind.Forbidden,
-                $"A token can only issue permissions it holds itself; the calling token lacks: {string.Join(", ", notHeld)}.", "permissions");
+            RequireHeld(permissions, issuerPermissions, "issue");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -62,6 +61,32 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
         audit.Record(accountId, actor, AuditActions.CreateToken, "token", record.Id, AuditActions.Success, new { name, permissions, expiresOn });
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedToken(record, Sign(record));
+    }
+
+    /// <summary>
+    /// Revokes a token of the account; the caller must hold every permission of it, so a token manager cannot take
+    /// away a credential stronger than itself (the bootstrap admin token, say). Revoking twice keeps the first time.
+    /// </summary>
+    public async Task<ApiToken> RevokeAsync(Actor actor, string accountId, string tokenId, IReadOnlyCollection<string> revokerPermissions,
+        CancellationToken cancellationToken)
+    {
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.AccountId == accountId && t.Id == tokenId, cancellationToken)
+            ?? throw DomainException.NotFound("Token not found.");
+        RequireHeld(token.Permissions, revokerPermissions, "revoke");
+        token.RevokedOn ??= clock.GetUtcNow().UtcDateTime;
+        audit.Record(accountId, actor, AuditActions.RevokeToken, "token", token.Id, AuditActions.Success, new { token.Name });
+        await db.SaveChangesAsync(cancellationToken);
+        return token;
+    }
+
+    /// <summary>No token grants more than it holds: issuing and revoking need every permission of the token concerned.</summary>
+    private static void RequireHeld(IEnumerable<string> permissions, IReadOnlyCollection<string> held, string verb)
+    {
+        if (TokenPermissions.NotHeld(permissions, held) is { Count: > 0 } notHeld)
+        {
+            throw new DomainException(DomainErrorKind.Forbidden,
+                $"A token can only {verb} tokens whose permissions it holds itself; the calling token lacks: {string.Join(", ", notHeld)}.", "permissions");
+        }
     }
 
     public string Sign(ApiToken record)

@@ -1,6 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using ScimProvisioning.Api.Tests.Hardening;
 using ScimProvisioning.Api.Tests.Infrastructure;
 using ScimProvisioning.Domain.Permissions;
@@ -16,11 +14,9 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
     private const string Unknown = "0123456789abcdef0123456789abcdef";
 
     private List<(string Method, string Pattern)> AdminRoutes() =>
-        fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText!.StartsWith("/client/v4/accounts/{account_id}", StringComparison.Ordinal) &&
-                        !e.RoutePattern.RawText.Contains("/scim/v2", StringComparison.Ordinal))
-            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, e.RoutePattern.RawText!.TrimEnd('/'))))
-            .Distinct()
+        RouteTable.Of(fixture.Factory.Services)
+            .Where(r => r.Pattern.StartsWith("/client/v4/accounts/{account_id}/", StringComparison.Ordinal) &&
+                        !r.Pattern.Contains("/scim/v2", StringComparison.Ordinal))
             .ToList();
 
     private string Fill(string pattern, string? unknownParameter)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Api.Tests.Infrastructure;
@@ -187,15 +186,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     };
 
     /// <summary>"METHOD pattern" for every endpoint the running application registers.</summary>
-    private List<string> RegisteredRoutes()
-    {
-        var endpoints = fixture.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
-        return endpoints
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(method => $"{method} /{e.RoutePattern.RawText!.Trim('/')}"))
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
-    }
+    private List<string> RegisteredRoutes() =>
+        RouteTable.Of(fixture.Factory.Services).Select(r => $"{r.Method} {r.Pattern}").ToList();
 
     [Fact]
     public void Every_registered_route_has_an_entry_and_every_entry_a_route()
@@ -258,7 +250,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
-        var document = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "docs", "security.md"));
+        var document = await File.ReadAllTextAsync(Path.Combine(RouteTable.RepositoryRoot(), "docs", "security.md"));
         const string Start = "<!-- authorization-matrix:start -->\n";
         const string End = "<!-- authorization-matrix:end -->";
         var from = document.IndexOf(Start, StringComparison.Ordinal);
@@ -312,16 +304,5 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
 
         using var response = await client.SendAsync(request);
         return (int)response.StatusCode;
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "ScimProvisioning.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (ScimProvisioning.sln) was not found.");
     }
 }
