@@ -16,12 +16,15 @@ public enum DomainErrorKind
 }
 
 /// <summary>A business rule refused a change. The HTTP layer maps the kind to a SCIM error or a Cloudflare envelope.</summary>
-public sealed class DomainException(DomainErrorKind kind, string message, string? field = null) : Exception(message)
+/// <param name="rule">The rule that refused, by its <see cref="Changes.ProvisioningRules"/> name, where one did.</param>
+public sealed class DomainException(DomainErrorKind kind, string message, string? field = null, string? rule = null) : Exception(message)
 {
     public DomainErrorKind Kind { get; } = kind;
 
     /// <summary>The attribute the refusal concerns, where there is one.</summary>
     public string? Field { get; } = field;
+
+    public string? Rule { get; } = rule;
 
     public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, what);
 }

@@ -27,7 +27,7 @@ public static class Identifiers
         {
             if (required || value is { Length: > 0 })
             {
-                throw new DomainException(DomainErrorKind.Invalid, $"{field} is required and must not be empty.", field);
+                throw new DomainException(DomainErrorKind.Invalid, $"{field} is required and must not be empty.", field, Changes.ProvisioningRules.IdentifierText);
             }
 
             return;
@@ -35,7 +35,7 @@ public static class Identifiers
 
         if (value.Length > MaxLength)
         {
-            throw new DomainException(DomainErrorKind.Invalid, $"{field} is longer than {MaxLength} characters.", field);
+            throw new DomainException(DomainErrorKind.Invalid, $"{field} is longer than {MaxLength} characters.", field, Changes.ProvisioningRules.IdentifierText);
         }
 
         for (var i = 0; i < value.Length; i++)
@@ -43,7 +43,7 @@ public static class Identifiers
             var c = value[i];
             if (char.IsControl(c) || (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[++i]))))
             {
-                throw new DomainException(DomainErrorKind.Invalid, $"{field} must not contain control characters or invalid Unicode.", field);
+                throw new DomainException(DomainErrorKind.Invalid, $"{field} must not contain control characters or invalid Unicode.", field, Changes.ProvisioningRules.IdentifierText);
             }
         }
     }

@@ -117,10 +117,8 @@ public static class MemberEndpoints
         var drafts = await DraftsAsync(db, account_id, body, cancellationToken);
         await assignments.BuildAsync(account_id, drafts, cancellationToken); // validate before anything is written
         db.ChangeTracker.Clear();
-        var user = users.NewUser(account_id);
-        user.SetUserName(email);
-        user.Emails.Add(new UserEmail { Value = email, Type = "work", Primary = true });
-        await users.CreateAsync(Actor(http), user, cancellationToken, AuditActions.AddMember);
+        var user = users.NewUser(account_id, email);
+        await users.CreateAsync(Actor(http), user, UserWriteKind.Admin, cancellationToken, AuditActions.AddMember);
         var member = await db.Members.Include(m => m.User).SingleAsync(m => m.UserKey == user.Key, cancellationToken);
         await assignments.ReplaceMemberPoliciesAsync(Actor(http), member, drafts, AuditActions.UpdateMember, cancellationToken);
         return await RespondAsync(db, member, cancellationToken);
@@ -150,7 +148,7 @@ public static class MemberEndpoints
 
         var user = await db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleAsync(u => u.Key == member.UserKey, cancellationToken);
         user.Active = false;
-        await users.UpdateAsync(Actor(http), user, AuditActions.RemoveMember, cancellationToken);
+        await users.UpdateAsync(Actor(http), user, UserWriteKind.Admin, AuditActions.RemoveMember, cancellationToken);
         return CloudflareResults.Ok(new { id = member_id });
     }
 

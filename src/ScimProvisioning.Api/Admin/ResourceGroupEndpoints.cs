@@ -44,70 +44,38 @@ public static class ResourceGroupEndpoints
             ? CloudflareResults.Ok(View(group))
             : CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Resource group not found.");
 
-    private static async Task<IResult> Create(string account_id, HttpContext http, ScimDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> Create(string account_id, HttpContext http, ResourceGroupProvisioning scopes, CancellationToken cancellationToken)
     {
         var body = await AdminRequests.ReadObjectAsync(http.Request);
-        var scope = AdminRequests.Scope(body["scope"]);
-        PolicyAssignments.ValidateScope(account_id, scope.Key, scope.Objects);
-        var group = new ResourceGroup
-        {
-            Id = Identifiers.NewTag(),
-            AccountId = account_id,
-            Name = AdminRequests.Text(body, "name") ?? scope.Key,
-            ScopeKey = scope.Key,
-            ScopeObjects = [.. scope.Objects],
-            Created = clock.GetUtcNow().UtcDateTime,
-        };
-        db.ResourceGroups.Add(group);
-        audit.Record(account_id, new Actor(http.User.TokenId()!), AuditActions.CreateResourceGroup, "resource_group", group.Id, AuditActions.Success, new { group.Name, objects = group.ScopeObjects });
-        await db.SaveChangesAsync(cancellationToken);
+        var group = await scopes.CreateAsync(Actor(http), account_id, AdminRequests.Text(body, "name"), AdminRequests.Scope(body["scope"]), cancellationToken);
         return CloudflareResults.Ok(View(group));
     }
 
-    private static async Task<IResult> Update(string account_id, string resource_group_id, HttpContext http, ScimDbContext db, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> Update(string account_id, string resource_group_id, HttpContext http, ResourceGroupProvisioning scopes,
+        CancellationToken cancellationToken)
     {
-        var group = await db.ResourceGroups.SingleOrDefaultAsync(r => r.AccountId == account_id && r.Id == resource_group_id, cancellationToken);
-        if (group is null)
+        if (await scopes.FindAsync(account_id, resource_group_id, cancellationToken) is not { } group)
         {
             return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Resource group not found.");
         }
 
         var body = await AdminRequests.ReadObjectAsync(http.Request);
-        if (body["scope"] is not null)
-        {
-            var scope = AdminRequests.Scope(body["scope"]);
-            PolicyAssignments.ValidateScope(account_id, scope.Key, scope.Objects);
-            var kind = new ResourceGroup { Id = "", AccountId = account_id, Name = "", ScopeKey = scope.Key, ScopeObjects = [.. scope.Objects] }.Kind;
-            if (kind != group.Kind && await db.Policies.AnyAsync(p => p.ResourceGroupId == group.Id, cancellationToken))
-            {
-                throw new DomainException(DomainErrorKind.Conflict, "Policies use this resource group; its scope cannot change kind (account, domains, resources) while they do.");
-            }
-
-            group.ScopeObjects = [.. scope.Objects];
-        }
-
-        group.Name = AdminRequests.Text(body, "name") ?? group.Name;
-        audit.Record(account_id, new Actor(http.User.TokenId()!), AuditActions.UpdateResourceGroup, "resource_group", group.Id, AuditActions.Success, new { group.Name, objects = group.ScopeObjects });
-        await db.SaveChangesAsync(cancellationToken);
+        var scope = body["scope"] is null ? null : AdminRequests.Scope(body["scope"]);
+        await scopes.UpdateAsync(Actor(http), group, AdminRequests.Text(body, "name"), scope, cancellationToken);
         return CloudflareResults.Ok(View(group));
     }
 
-    private static async Task<IResult> Delete(string account_id, string resource_group_id, HttpContext http, ScimDbContext db, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<IResult> Delete(string account_id, string resource_group_id, HttpContext http, ResourceGroupProvisioning scopes,
+        CancellationToken cancellationToken)
     {
-        var group = await db.ResourceGroups.SingleOrDefaultAsync(r => r.AccountId == account_id && r.Id == resource_group_id, cancellationToken);
-        if (group is null)
+        if (await scopes.FindAsync(account_id, resource_group_id, cancellationToken) is not { } group)
         {
             return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Resource group not found.");
         }
 
-        if (await db.Policies.AnyAsync(p => p.ResourceGroupId == group.Id, cancellationToken))
-        {
-            throw new DomainException(DomainErrorKind.Conflict, "Policies still use this resource group; detach them first.");
-        }
-
-        db.ResourceGroups.Remove(group);
-        audit.Record(account_id, new Actor(http.User.TokenId()!), AuditActions.DeleteResourceGroup, "resource_group", group.Id, AuditActions.Success, new { group.Name });
-        await db.SaveChangesAsync(cancellationToken);
+        await scopes.DeleteAsync(Actor(http), group, cancellationToken);
         return CloudflareResults.Ok(new { id = group.Id });
     }
+
+    private static Actor Actor(HttpContext http) => new(http.User.TokenId()!);
 }

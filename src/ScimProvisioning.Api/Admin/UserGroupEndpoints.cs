@@ -120,8 +120,7 @@ public static class UserGroupEndpoints
     private static async Task<IResult> Delete(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
-        GroupProvisioning.EnsureAdminMayChange(group, "existence");
-        await groups.DeleteAsync(Actor(http), group, AuditActions.DeleteUserGroup, cancellationToken);
+        await groups.DeleteCustomAsync(Actor(http), group, cancellationToken);
         return CloudflareResults.Ok(new { id = group.Id });
     }
 
@@ -146,7 +145,6 @@ public static class UserGroupEndpoints
         Func<IReadOnlyList<string>, MembershipChange> change, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, accountId, groupId, cancellationToken);
-        GroupProvisioning.EnsureAdminMayChange(group, "membership");
         var body = await AdminRequests.ReadAsync(http.Request);
         // Cloudflare's SDK wraps the bare array as {"members": […]}; accept both.
         var memberIds = AdminRequests.Ids(body is JsonObject wrapper ? wrapper["members"] : body, "members");
@@ -156,21 +154,20 @@ public static class UserGroupEndpoints
             throw new DomainException(DomainErrorKind.Invalid, "Every id must be an account member id of this account.", "members");
         }
 
-        await groups.ApplyMembershipAsync(Actor(http), group, [change(userIds)], AuditActions.UpdateUserGroupMembers, new { memberIds }, cancellationToken);
+        await groups.ChangeMembersAsync(Actor(http), group, change(userIds), new { memberIds }, cancellationToken);
         return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
     }
 
     private static async Task<IResult> RemoveMember(string account_id, string user_group_id, string member_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
-        GroupProvisioning.EnsureAdminMayChange(group, "membership");
         var userIds = await UserIdsOfMembersAsync(db, account_id, [member_id], cancellationToken);
         if (userIds.Count == 0)
         {
             return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Member not found.");
         }
 
-        await groups.ApplyMembershipAsync(Actor(http), group, [new RemoveMembers(userIds)], AuditActions.UpdateUserGroupMembers, new { removedMemberId = member_id }, cancellationToken);
+        await groups.ChangeMembersAsync(Actor(http), group, new RemoveMembers(userIds), new { removedMemberId = member_id }, cancellationToken);
         return CloudflareResults.Ok(new { id = member_id });
     }
 

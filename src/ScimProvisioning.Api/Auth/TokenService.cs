@@ -6,6 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Domain;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Persistence;
 using ScimProvisioning.Domain.Tokens;
 
@@ -58,7 +59,11 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
             ExpiresOn = expiresOn,
         };
         db.ApiTokens.Add(record);
-        audit.Record(accountId, actor, AuditActions.CreateToken, "token", record.Id, AuditActions.Success, new { name, permissions, expiresOn });
+        audit.Record(new ChangeDescription(accountId, actor, AuditActions.CreateToken, "token", record.Id)
+        {
+            ResourceName = name,
+            Details = new { permissions, expiresOn }, // the token's value is never part of it
+        });
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedToken(record, Sign(record));
     }
@@ -74,7 +79,7 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
             ?? throw DomainException.NotFound("Token not found.");
         RequireHeld(token.Permissions, revokerPermissions, "revoke");
         token.RevokedOn ??= clock.GetUtcNow().UtcDateTime;
-        audit.Record(accountId, actor, AuditActions.RevokeToken, "token", token.Id, AuditActions.Success, new { token.Name });
+        audit.Record(new ChangeDescription(accountId, actor, AuditActions.RevokeToken, "token", token.Id) { ResourceName = token.Name, Attributes = ["RevokedOn"] });
         await db.SaveChangesAsync(cancellationToken);
         return token;
     }

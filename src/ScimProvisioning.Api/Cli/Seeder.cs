@@ -37,15 +37,16 @@ public static class Seeder
             {
                 var n = (offset + i).ToString(CultureInfo.InvariantCulture);
                 var email = $"seed-{n}@bench.example";
-                var user = new User { Id = Identifiers.NewTag(), AccountId = accountId, Active = true, Created = now, LastModified = now, Version = 1, GivenName = "Seed", FamilyName = n, ExternalId = "ext-" + n };
-                user.SetUserName(email);
-                user.Emails.Add(new UserEmail { Value = email, ValueKey = email, Type = "work", Primary = true });
+                var user = UserFactory.NewUser(accountId, now, email);
+                user.GivenName = "Seed";
+                user.FamilyName = n;
+                user.ExternalId = "ext-" + n;
                 batch.Add(user);
             }
 
             db.Users.AddRange(batch);
             await db.SaveChangesAsync();
-            db.Members.AddRange(batch.Select(u => new Member { Id = Identifiers.NewTag(), AccountId = accountId, UserKey = u.Key, Created = now }));
+            db.Members.AddRange(batch.Select(u => UserFactory.NewMember(u, now)));
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
             keys.AddRange(batch.Select(u => u.Key));

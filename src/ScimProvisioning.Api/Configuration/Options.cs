@@ -32,7 +32,6 @@ public sealed class ScimOptions
     /// <summary>Largest /Bulk request body in bytes (413 above; advertised as bulk.maxPayloadSize).</summary>
     public long BulkMaxPayloadBytes { get; set; } = 1_048_576;
 
-    public int EffectiveMaxPageSize => Profile == ScimProfile.Cloudflare ? 100 : MaxPageSize;
 }
 
 /// <summary><c>Database:*</c>.</summary>

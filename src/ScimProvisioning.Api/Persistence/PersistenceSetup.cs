@@ -29,6 +29,7 @@ public static class PersistenceSetup
             services.AddDbContextPool<ScimDbContext>(options => options
                 .UseNpgsql(PostgresConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
             services.AddSingleton<IInsertUnits>(TransactionalInserts.Instance);
+            services.AddSingleton<IAccountLock>(Postgres.PostgresAccountLock.Instance);
             return services;
         }
 
@@ -49,6 +50,7 @@ public static class PersistenceSetup
             .AddOrUpdateExtension(new SqliteSessionOptions(synchronous)), poolSize: SqliteSessionPoolSize);
 #pragma warning restore EF1001
         services.AddSingleton<IInsertUnits>(_ => new SqliteGroupCommit(connectionString, synchronous));
+        services.AddSingleton<IAccountLock>(SqliteAccountLock.Instance);
         return services;
     }
 

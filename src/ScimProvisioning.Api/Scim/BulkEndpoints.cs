@@ -1,14 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FluentValidation;
 using ScimProvisioning.Api.Auth;
-using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Api.Scim.Groups;
 using ScimProvisioning.Api.Scim.Users;
-using ScimProvisioning.Domain.Groups;
 using ScimProvisioning.Domain.Persistence;
-using ScimProvisioning.Domain.Users;
 using ScimProvisioning.Scim;
 using ScimProvisioning.Scim.Errors;
 using ScimProvisioning.Scim.Filtering;
@@ -34,14 +30,9 @@ public static class BulkEndpoints
         return scim;
     }
 
-    private static async Task<ScimJsonResult> RunAsync(HttpContext http, ScimContext scim)
+    private static async Task<ScimJsonResult> RunAsync(HttpContext http, ScimContext scim, ScimUsers users, ScimGroups groups, ScimDbContext db)
     {
-        if (scim.Profile == ScimProfile.Cloudflare)
-        {
-            throw new ScimException(StatusCodes.Status501NotImplemented, null,
-                "Cloudflare does not support /Bulk (bulk.supported is false); send each POST, PUT, PATCH or DELETE on its own.");
-        }
-
+        scim.Profile.EnsureBulkServed();
         var body = await ScimRequest.ReadJsonAsync(http.Request, scim.Options.BulkMaxPayloadBytes) as JsonObject
             ?? throw ScimException.InvalidSyntax("A BulkRequest body must be a JSON object.");
         if (JsonFilterEvaluator.Get(body, "schemas") is JsonArray schemas && schemas.Count > 0 &&
@@ -80,7 +71,6 @@ public static class BulkEndpoints
         var results = new JsonObject?[operations.Count];
         var pending = operations.ToList();
         var errors = 0;
-        var db = http.RequestServices.GetRequiredService<ScimDbContext>();
         while (pending.Count > 0 && errors < failOnErrors)
         {
             var progressed = false;
@@ -102,7 +92,7 @@ public static class BulkEndpoints
                 progressed = true;
                 results[operation.Index] = unknown is not null
                     ? Failure(operation, StatusCodes.Status409Conflict, ScimErrorTypes.InvalidValue, $"bulkId '{unknown}' is not created by any POST in this request.")
-                    : await ExecuteAsync(http, scim, db, Resolve(operation, created), created);
+                    : await ExecuteAsync(users, groups, db, Resolve(operation, created), created);
                 if (results[operation.Index]!["status"]!.GetValue<string>()[0] is '4' or '5')
                 {
                     errors++;
@@ -206,55 +196,46 @@ public static class BulkEndpoints
         _ => node?.DeepClone(),
     };
 
-    private static async Task<JsonObject> ExecuteAsync(HttpContext http, ScimContext scim, ScimDbContext db, Operation operation, Dictionary<string, string> created)
+    /// <summary>Runs one operation through the same application service a single request uses, and maps its outcome.</summary>
+    private static async Task<JsonObject> ExecuteAsync(ScimUsers users, ScimGroups groups, ScimDbContext db, Operation operation,
+        Dictionary<string, string> created)
     {
-        var services = http.RequestServices;
         var segments = operation.Path.Trim('/').Split('/');
         var write = new ScimWrite(operation.Data, operation.Version, new ScimSingleQuery(null, null));
         try
         {
-            IResult result = (segments, operation.Method) switch
+            var outcome = (segments, operation.Method) switch
             {
-                (["Users"], "POST") => await UserEndpoints.CreateAsync(write, scim, services.GetRequiredService<UserProvisioning>(), db, services.GetRequiredService<IValidator<CloudflareUserDraft>>()),
-                (["Users", var id], "PUT") => await UserEndpoints.ReplaceAsync(id, write, scim, services.GetRequiredService<UserProvisioning>(), db, services.GetRequiredService<IValidator<CloudflareUserDraft>>()),
-                (["Users", var id], "PATCH") => await UserEndpoints.PatchAsync(id, write, scim, services.GetRequiredService<UserProvisioning>(), db),
-                (["Users", var id], "DELETE") => await UserEndpoints.DeleteAsync(id, write, scim, services.GetRequiredService<UserProvisioning>()),
-                (["Groups"], "POST") => await GroupEndpoints.CreateAsync(write, scim, services.GetRequiredService<GroupProvisioning>(), db),
-                (["Groups", var id], "PUT") => await GroupEndpoints.ReplaceAsync(id, write, scim, services.GetRequiredService<GroupProvisioning>(), db),
-                (["Groups", var id], "PATCH") => await GroupEndpoints.PatchAsync(id, write, scim, services.GetRequiredService<GroupProvisioning>(), db),
-                (["Groups", var id], "DELETE") => await GroupEndpoints.DeleteAsync(id, write, scim, services.GetRequiredService<GroupProvisioning>()),
+                (["Users"], "POST") => await users.CreateAsync(write),
+                (["Users", var id], "PUT") => await users.ReplaceAsync(id, write),
+                (["Users", var id], "PATCH") => await users.PatchAsync(id, write),
+                (["Users", var id], "DELETE") => await users.DeleteAsync(id, write),
+                (["Groups"], "POST") => await groups.CreateAsync(write),
+                (["Groups", var id], "PUT") => await groups.ReplaceAsync(id, write),
+                (["Groups", var id], "PATCH") => await groups.PatchAsync(id, write),
+                (["Groups", var id], "DELETE") => await groups.DeleteAsync(id, write),
                 _ => throw ScimException.InvalidPath($"'{operation.Method} {operation.Path}' is not an operation /Bulk can run; use /Users or /Groups paths."),
             };
 
-            var outcome = new JsonObject { ["method"] = operation.Method };
+            if (operation.Method == "POST")
+            {
+                created[operation.BulkId!] = outcome.ResourceId;
+            }
+
+            var result = new JsonObject { ["method"] = operation.Method };
             if (operation.BulkId is not null)
             {
-                outcome["bulkId"] = operation.BulkId;
+                result["bulkId"] = operation.BulkId;
             }
 
-            if (result is ScimJsonResult json)
+            result["location"] = outcome.Location;
+            if (outcome.Version is not null)
             {
-                var id = json.Body["id"]?.GetValue<string>();
-                if (operation.Method == "POST" && id is not null)
-                {
-                    created[operation.BulkId!] = id;
-                }
-
-                outcome["location"] = json.Body["meta"]?["location"]?.GetValue<string>();
-                if (json.ETag is not null)
-                {
-                    outcome["version"] = json.ETag;
-                }
-
-                outcome["status"] = json.Status.ToString(CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                outcome["location"] = $"{scim.BaseUrl}/{string.Join('/', segments)}";
-                outcome["status"] = operation.Method == "DELETE" || result is not ScimJsonResult ? "204" : "200";
+                result["version"] = outcome.Version;
             }
 
-            return outcome;
+            result["status"] = outcome.Status.ToString(CultureInfo.InvariantCulture);
+            return result;
         }
         catch (Exception e) when (e is ScimException or ScimProvisioning.Domain.DomainException)
         {

@@ -1,18 +1,20 @@
 using Microsoft.Extensions.Options;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Domain.Audit;
 
 namespace ScimProvisioning.Api.Scim;
 
 /// <summary>What every SCIM handler needs to know about the request: account, actor, profile, base URL.</summary>
-public sealed class ScimContext(IHttpContextAccessor accessor, IOptions<ScimOptions> options)
+public sealed class ScimContext(IHttpContextAccessor accessor, IOptions<ScimOptions> options, IScimProfile profile)
 {
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
 
     public ScimOptions Options => options.Value;
 
-    public ScimProfile Profile => options.Value.Profile;
+    /// <summary>The running compatibility profile: the only thing that knows how the two differ.</summary>
+    public IScimProfile Profile => profile;
 
     public string AccountId => (string)Http.GetRouteValue("account_id")!;
 

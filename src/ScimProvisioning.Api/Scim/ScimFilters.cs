@@ -1,4 +1,4 @@
-using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Scim.Errors;
 using ScimProvisioning.Scim.Filtering;
 
@@ -7,8 +7,7 @@ namespace ScimProvisioning.Api.Scim;
 /// <summary>Parses a list's <c>filter</c> within the configured limits and the running profile's dialect.</summary>
 public static class ScimFilters
 {
-    /// <param name="cloudflareAttribute">The one attribute Cloudflare filters this resource by, with <c>eq</c> only.</param>
-    public static FilterNode Parse(string text, ScimContext scim, string coreSchema, string cloudflareAttribute, string endpoint)
+    public static FilterNode Parse(string text, ScimContext scim, FilterTarget target)
     {
         if (text.Length > scim.Options.MaxFilterLength)
         {
@@ -16,18 +15,7 @@ public static class ScimFilters
         }
 
         var filter = ScimFilterParser.Parse(text, scim.Options.MaxFilterDepth);
-        if (scim.Profile == ScimProfile.Cloudflare)
-        {
-            var supported = filter is ComparisonFilter { Operator: ComparisonOperator.Eq, Value.Kind: FilterValueKind.String, Path.SubAttribute: null } comparison &&
-                string.Equals(comparison.Path.Name, cloudflareAttribute, StringComparison.OrdinalIgnoreCase) &&
-                (comparison.Path.SchemaUri is null || string.Equals(comparison.Path.SchemaUri, coreSchema, StringComparison.OrdinalIgnoreCase));
-            if (!supported)
-            {
-                throw ScimException.InvalidFilter(
-                    $"Cloudflare supports only filter={cloudflareAttribute} eq \"…\" on {endpoint}; '{Truncate(text)}' is not supported (set Scim:Profile=Standard for the full filter language).");
-            }
-        }
-
+        scim.Profile.CheckFilter(filter, text, target);
         return filter;
     }
 

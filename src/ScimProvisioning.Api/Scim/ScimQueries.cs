@@ -132,19 +132,7 @@ public static class ScimQueries
     public static ListRequest ToRequest(ScimContext scim, string? filter, string? startIndex, string? count, string? sortBy, string? sortOrder, string? cursor, string? attributes, string? excludedAttributes)
     {
         var query = new ScimListQuery(filter, startIndex, count, attributes, excludedAttributes);
-        if (scim.Profile == ScimProfile.Cloudflare)
-        {
-            if (!string.IsNullOrEmpty(sortBy) || !string.IsNullOrEmpty(sortOrder))
-            {
-                throw ScimException.InvalidValue("Cloudflare does not support sortBy/sortOrder; results come in creation order (set Scim:Profile=Standard to sort).");
-            }
-
-            if (cursor is not null)
-            {
-                throw ScimException.InvalidValue("Cloudflare does not support cursor pagination; page with startIndex and count (set Scim:Profile=Standard for RFC 9865 cursors).");
-            }
-        }
-
+        scim.Profile.CheckListParameters(sortBy, sortOrder, cursor);
         AttributePath? sortPath = null;
         if (!string.IsNullOrWhiteSpace(sortBy))
         {
@@ -170,7 +158,7 @@ public static class ScimQueries
         return new ListRequest(
             string.IsNullOrWhiteSpace(filter) ? null : filter,
             query.ParsedStartIndex,
-            query.PageSize(scim.Options.DefaultPageSize, scim.Options.EffectiveMaxPageSize),
+            query.PageSize(scim.Options.DefaultPageSize, scim.Profile.MaxPageSize(scim.Options)),
             sortPath,
             descending,
             cursor,

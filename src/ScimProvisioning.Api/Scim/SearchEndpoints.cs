@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimProvisioning.Api.Auth;
-using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Api.Scim.Groups;
 using ScimProvisioning.Api.Scim.Users;
-using ScimProvisioning.Domain.Persistence;
 using ScimProvisioning.Scim;
 using ScimProvisioning.Scim.Errors;
 
@@ -13,37 +11,33 @@ namespace ScimProvisioning.Api.Scim;
 /// <summary>POST /.search (RFC 7644 §3.4.3) on /Users, /Groups and the root; Standard profile only.</summary>
 public static class SearchEndpoints
 {
-    private delegate Task<ListPage<JsonObject>> Search(ListRequest request, ScimContext scim, ScimDbContext db);
+    private delegate Task<ListPage<JsonObject>> Search(ListRequest request);
 
     public static RouteGroupBuilder MapScimSearch(this RouteGroupBuilder scim)
     {
-        scim.MapPost("/Users/.search", (HttpRequest request, ScimContext context, ScimDbContext db) => RunAsync(request, context, db, [UserEndpoints.SearchAsync]))
+        scim.MapPost("/Users/.search", (HttpRequest request, ScimContext context, ScimUsers users) => RunAsync(request, context, [users.SearchAsync]))
             .WithTags("SCIM Users").WithName("SearchScimUsers").WithSummary("Query users with a SearchRequest body (Standard profile)")
             .RequireAuthorization(Policies.ScimRead).WithMetadata(new ScimRequestBody("SearchRequest"));
-        scim.MapPost("/Groups/.search", (HttpRequest request, ScimContext context, ScimDbContext db) => RunAsync(request, context, db, [GroupEndpoints.SearchAsync]))
+        scim.MapPost("/Groups/.search", (HttpRequest request, ScimContext context, ScimGroups groups) => RunAsync(request, context, [groups.SearchAsync]))
             .WithTags("SCIM Groups").WithName("SearchScimGroups").WithSummary("Query groups with a SearchRequest body (Standard profile)")
             .RequireAuthorization(Policies.ScimRead).WithMetadata(new ScimRequestBody("SearchRequest"));
-        scim.MapPost("/.search", (HttpRequest request, ScimContext context, ScimDbContext db) => RunAsync(request, context, db, [UserEndpoints.SearchAsync, GroupEndpoints.SearchAsync]))
+        scim.MapPost("/.search", (HttpRequest request, ScimContext context, ScimUsers users, ScimGroups groups) =>
+                RunAsync(request, context, [users.SearchAsync, groups.SearchAsync]))
             .WithTags("SCIM Discovery").WithName("SearchScimRoot").WithSummary("Query users and groups together (Standard profile)")
             .RequireAuthorization(Policies.ScimRead).WithMetadata(new ScimRequestBody("SearchRequest"));
         return scim;
     }
 
-    private static async Task<ScimJsonResult> RunAsync(HttpRequest http, ScimContext scim, ScimDbContext db, Search[] searches)
+    private static async Task<ScimJsonResult> RunAsync(HttpRequest http, ScimContext scim, Search[] searches)
     {
-        if (scim.Profile == ScimProfile.Cloudflare)
-        {
-            throw new ScimException(StatusCodes.Status501NotImplemented, null,
-                "Cloudflare does not support POST /.search; query with GET /Users?filter=userName eq \"…\" or GET /Groups?filter=displayName eq \"…\".");
-        }
-
+        scim.Profile.EnsureSearchServed();
         var body = await ScimRequest.ReadJsonAsync(http, scim.Options.MaxRequestBodyBytes) as JsonObject
             ?? throw ScimException.InvalidSyntax("A SearchRequest body must be a JSON object.");
         var request = ScimQueries.ToRequest(scim, Text(body, "filter"), Number(body, "startIndex"), Number(body, "count"), Text(body, "sortBy"), Text(body, "sortOrder"),
             Text(body, "cursor"), List(body, "attributes"), List(body, "excludedAttributes"));
         if (searches.Length == 1)
         {
-            var page = await searches[0](request, scim, db);
+            var page = await searches[0](request);
             return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex, request.UsesCursor, page.NextCursor));
         }
 
@@ -63,7 +57,7 @@ public static class SearchEndpoints
             ListPage<JsonObject> counted;
             try
             {
-                counted = await search(request with { Count = 0 }, scim, db);
+                counted = await search(request with { Count = 0 });
             }
             catch (ScimException e) when (e.ScimType == ScimErrorTypes.InvalidFilter)
             {
@@ -75,7 +69,7 @@ public static class SearchEndpoints
             var wanted = request.Count - results.Count;
             if (wanted > 0 && skip < counted.Total)
             {
-                var page = await search(request with { StartIndex = skip + 1, Count = wanted }, scim, db);
+                var page = await search(request with { StartIndex = skip + 1, Count = wanted });
                 results.AddRange(page.Items);
             }
 

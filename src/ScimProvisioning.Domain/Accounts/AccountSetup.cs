@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Persistence;
@@ -43,21 +44,11 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
             ScopeObjects = ["*"],
             Created = now,
         };
-        var user = new User
-        {
-            Id = Identifiers.NewTag(),
-            AccountId = account.Id,
-            Active = true,
-            Created = now,
-            LastModified = now,
-            Version = 1,
-            GivenName = person.GivenName,
-            FamilyName = person.FamilyName,
-            DisplayName = $"{person.GivenName} {person.FamilyName}".Trim(),
-        };
-        user.SetUserName(superAdministratorEmail);
-        user.Emails.Add(new UserEmail { Value = superAdministratorEmail, ValueKey = Identifiers.NormalizeKey(superAdministratorEmail), Type = "work", Primary = true });
-        var member = new Member { Id = Identifiers.NewTag(), AccountId = account.Id, User = user, Created = now };
+        var user = UserFactory.NewUser(account.Id, now, superAdministratorEmail);
+        user.GivenName = person.GivenName;
+        user.FamilyName = person.FamilyName;
+        user.DisplayName = $"{person.GivenName} {person.FamilyName}".Trim();
+        var member = UserFactory.NewMember(user, now);
         var policy = new Policy
         {
             Id = Identifiers.NewTag(),
@@ -75,8 +66,12 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
         db.Users.Add(user);
         db.Members.Add(member);
         db.Policies.Add(policy);
-        audit.Record(account.Id, Actor.System, AuditActions.CreateAccount, "account", account.Id, AuditActions.Success,
-            new { name, superAdministrator = user.Id });
+        audit.Record(new ChangeDescription(account.Id, Actor.System, AuditActions.CreateAccount, "account", account.Id)
+        {
+            ResourceName = name,
+            Rules = [ProvisioningRules.MemberProvisioned],
+            Details = new { superAdministrator = user.Id },
+        });
         await db.SaveChangesAsync(cancellationToken);
         await groups.EnsureSystemGroupsAsync(account.Id, cancellationToken);
         return account;

@@ -1,37 +1,48 @@
 using System.Text.Json;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Audit;
 
-/// <summary>Adds audit events to the unit of work, so an event is stored exactly when its change is.</summary>
+/// <summary>
+/// Adds audit events to the unit of work, so an event is stored exactly when its change is. Every SCIM and admin write
+/// records its <see cref="ChangeDescription"/> here; <see cref="Recorded"/> keeps them for the rest of the request.
+/// </summary>
 public sealed class AuditLog(ScimDbContext db, TimeProvider clock)
 {
-    public void Record(string accountId, Actor actor, string action, string resourceType, string? resourceId, string outcome, object? summary = null) =>
-        db.AuditEvents.Add(Event(accountId, actor, action, resourceType, resourceId, outcome, summary));
+    private readonly List<ChangeDescription> recorded = [];
 
-    /// <summary>An event for the caller to store with its change (see <see cref="Record"/>).</summary>
-    public AuditEvent Event(string accountId, Actor actor, string action, string resourceType, string? resourceId, string outcome, object? summary = null) =>
-        new()
+    /// <summary>The change descriptions recorded in this scope (one request), applied and refused, in order.</summary>
+    public IReadOnlyList<ChangeDescription> Recorded => recorded;
+
+    public void Record(ChangeDescription change) => db.AuditEvents.Add(Event(change));
+
+    /// <summary>An event for the caller to store with its change (see <see cref="Record(ChangeDescription)"/>).</summary>
+    public AuditEvent Event(ChangeDescription change)
+    {
+        recorded.Add(change);
+        return new AuditEvent
         {
             Id = Identifiers.NewTag(),
-            AccountId = accountId,
+            AccountId = change.AccountId,
             OccurredAt = clock.GetUtcNow().UtcDateTime,
-            Action = action,
-            ActorTokenId = actor.TokenId,
-            ResourceType = resourceType,
-            ResourceId = resourceId,
-            Outcome = outcome,
-            Summary = summary is null ? null : JsonSerializer.Serialize(summary),
+            Action = change.Operation,
+            ActorTokenId = change.Actor.TokenId,
+            ResourceType = change.ResourceType,
+            ResourceId = change.ResourceId,
+            Outcome = change.Outcome,
+            Summary = JsonSerializer.Serialize(change.Summary()),
         };
+    }
 
     /// <summary>
     /// Records a refusal on its own, after discarding whatever the refused request had staged, so the refusal is
     /// durable while the change is not.
     /// </summary>
-    public async Task RecordRefusalAsync(string accountId, Actor actor, string action, string resourceType, string? resourceId, string reason, CancellationToken cancellationToken)
+    public async Task RecordRefusalAsync(ChangeDescription refusal, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        Record(accountId, actor, action, resourceType, resourceId, AuditActions.Refused, new { reason });
+        Record(refusal);
         await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -1,20 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Groups;
 
-/// <summary>The outcome of a group write: member ids that named no user of the account are ignored and reported.</summary>
-public sealed record GroupWriteResult(UserGroup Group, bool Adopted, IReadOnlyList<string> IgnoredMemberIds);
-
 /// <summary>
 /// SCIM groups and user groups (SPEC §2.1 rules 4–8, 10): the reserved <c>CF</c> prefix, system groups, adoption by
-/// name, uniqueness, the SCIM-managed lock, and set-based membership changes, every one through the lockout guard.
+/// name, uniqueness, the SCIM-managed lock (enforced here for every admin write), and set-based membership changes,
+/// every one through the lockout guard. SCIM writes are the <c>…FromScimAsync</c> methods, admin writes the rest.
 /// </summary>
-/// <summary>Limits on group writes (<c>Scim:MaxMembersPerRequest</c>).</summary>
-public sealed record GroupSettings(int MaxMembersPerRequest = 10_000);
-
 public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, GroupSettings settings)
 {
     public const string ResourceType = "group";
@@ -77,14 +73,20 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         group.LastModified = now;
         group.Version++;
         var (resolved, ignored) = await ResolveUsersAsync(accountId, memberUserIds, cancellationToken);
+        ChangeDescription change;
         try
         {
             // Creating or adopting a group takes no role away, so it needs a transaction but not the lockout guard.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             var added = await AddAsync(group, resolved.Values, cancellationToken);
-            audit.Record(accountId, actor, AuditActions.CreateScimGroup, ResourceType, group.Id, AuditActions.Success,
-                new { name, adopted = existing is not null, membersAdded = added, ignoredMemberIds = ignored });
+            change = Describe(actor, AuditActions.CreateScimGroup, group) with
+            {
+                MembersAdded = added,
+                IgnoredMemberIds = ignored,
+                Rules = Fired((existing is not null, ProvisioningRules.GroupAdopted), (ignored.Count > 0, ProvisioningRules.IgnoredUnknownMembers)),
+            };
+            audit.Record(change);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
@@ -93,7 +95,7 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             throw NameTaken(name);
         }
 
-        return new GroupWriteResult(group, existing is not null, ignored);
+        return new GroupWriteResult(group, change);
     }
 
     /// <summary>SCIM PUT or PATCH /Groups/{id}: rename, externalId and membership changes in request order.</summary>
@@ -103,7 +105,9 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         {
             if (group.IsSystem)
             {
-                throw new DomainException(DomainErrorKind.Immutable, $"'{group.Name}' is a Cloudflare system group: it cannot be renamed; only its members can change.", "displayName");
+                throw new DomainException(DomainErrorKind.Immutable,
+                    $"'{group.Name}' is a Cloudflare system group: it cannot be renamed; only its members can change.", "displayName",
+                    ProvisioningRules.SystemGroup);
             }
 
             ValidateName(update.Name);
@@ -121,22 +125,39 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             group.ExternalId = update.ExternalId;
         }
 
-        return await ApplyMembershipAsync(actor, group, update.Membership, action, new { name = group.Name }, cancellationToken);
+        return await ApplyMembershipAsync(actor, group, update.Membership, action, null, cancellationToken);
     }
 
     /// <summary>SCIM DELETE /Groups/{id}: custom groups and their policies go; system groups cannot be deleted.</summary>
-    public async Task DeleteFromScimAsync(Actor actor, UserGroup group, CancellationToken cancellationToken)
+    public async Task<ChangeDescription> DeleteFromScimAsync(Actor actor, UserGroup group, CancellationToken cancellationToken)
     {
         if (group.IsSystem)
         {
-            throw new DomainException(DomainErrorKind.Immutable, $"'{group.Name}' is a Cloudflare system group and cannot be deleted; remove its members instead.");
+            throw new DomainException(DomainErrorKind.Immutable,
+                $"'{group.Name}' is a Cloudflare system group and cannot be deleted; remove its members instead.", rule: ProvisioningRules.SystemGroup);
         }
 
-        await DeleteAsync(actor, group, AuditActions.DeleteScimGroup, cancellationToken);
+        return await DeleteAsync(actor, group, AuditActions.DeleteScimGroup, cancellationToken);
+    }
+
+    /// <summary>Admin API: a membership change of a group that is not SCIM-managed (the lock is enforced here).</summary>
+    public async Task<GroupWriteResult> ChangeMembersAsync(Actor actor, UserGroup group, MembershipChange change, object? details,
+        CancellationToken cancellationToken)
+    {
+        EnsureAdminMayChange(group, "membership");
+        return await ApplyMembershipAsync(actor, group, [change], AuditActions.UpdateUserGroupMembers, details, cancellationToken);
+    }
+
+    /// <summary>Admin API: deletes a group that is not SCIM-managed, with its policies (the lock is enforced here).</summary>
+    public async Task<ChangeDescription> DeleteCustomAsync(Actor actor, UserGroup group, CancellationToken cancellationToken)
+    {
+        EnsureAdminMayChange(group, "existence");
+        return await DeleteAsync(actor, group, AuditActions.DeleteUserGroup, cancellationToken);
     }
 
     /// <summary>The membership changes, set-based, in one guarded transaction; ids are resolved before it starts.</summary>
-    public async Task<GroupWriteResult> ApplyMembershipAsync(Actor actor, UserGroup group, IReadOnlyList<MembershipChange> changes, string action, object? summary, CancellationToken cancellationToken)
+    private async Task<GroupWriteResult> ApplyMembershipAsync(Actor actor, UserGroup group, IReadOnlyList<MembershipChange> changes, string action,
+        object? details, CancellationToken cancellationToken)
     {
         var named = changes.SelectMany(c => c switch
         {
@@ -150,7 +171,11 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         var now = clock.GetUtcNow().UtcDateTime;
         // A rename or externalId change is an optimistic-concurrency write of the group row; membership changes are
         // set-based and commute, so they only bump the version in SQL and never conflict with each other.
-        var attributesChanged = db.Entry(group).State == EntityState.Modified;
+        var entry = db.Entry(group);
+        var attributesChanged = entry.State == EntityState.Modified;
+        var changedAttributes = attributesChanged
+            ? entry.Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(UserGroup.NameKey)).Select(p => p.Metadata.Name).ToList()
+            : [];
         if (attributesChanged)
         {
             group.LastModified = now;
@@ -159,9 +184,10 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
 
         var added = 0;
         var removed = 0;
+        var change = Describe(actor, action, group) with { IgnoredMemberIds = ignored, Details = details };
         try
         {
-            await guard.CommitGuardedAsync(group.AccountId, LockoutCheck.WhenLockoutPreventionIsOn, actor, action, ResourceType, group.Id, async ct =>
+            await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
             {
                 foreach (var change in changes)
                 {
@@ -195,8 +221,14 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
                         .ExecuteUpdateAsync(g => g.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.LastModified, now), ct);
                 }
 
-                audit.Record(group.AccountId, actor, action, ResourceType, group.Id, AuditActions.Success,
-                    new { details = summary, membersAdded = added, membersRemoved = removed, ignoredMemberIds = ignored });
+                change = change with
+                {
+                    Attributes = changedAttributes,
+                    MembersAdded = added,
+                    MembersRemoved = removed,
+                    Rules = Fired((ignored.Count > 0, ProvisioningRules.IgnoredUnknownMembers)),
+                };
+                audit.Record(change);
                 await db.SaveChangesAsync(ct);
             }, cancellationToken);
             if (!attributesChanged && added + removed > 0)
@@ -213,22 +245,24 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             throw NameTaken(group.Name);
         }
 
-        return new GroupWriteResult(group, false, ignored);
+        return new GroupWriteResult(group, change);
 
         IEnumerable<long> Keys(IEnumerable<string> ids) => ids.Where(resolved.ContainsKey).Select(id => resolved[id]).Distinct();
     }
 
-    public async Task DeleteAsync(Actor actor, UserGroup group, string action, CancellationToken cancellationToken)
+    private async Task<ChangeDescription> DeleteAsync(Actor actor, UserGroup group, string action, CancellationToken cancellationToken)
     {
-        await guard.CommitGuardedAsync(group.AccountId, LockoutCheck.WhenLockoutPreventionIsOn, actor, action, ResourceType, group.Id, async ct =>
+        var change = Describe(actor, action, group);
+        await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
         {
             // Set-based: a group of 100,000 members is deleted without loading them.
-            await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+            change = change with { MembersRemoved = await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct) };
             await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
             db.UserGroups.Remove(group);
-            audit.Record(group.AccountId, actor, action, ResourceType, group.Id, AuditActions.Success, new { name = group.Name });
+            audit.Record(change);
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
+        return change;
     }
 
     /// <summary>Admin API: a user group created by hand (not SCIM-managed), with its policies, in one transaction.</summary>
@@ -253,7 +287,7 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         }
 
         db.Policies.AddRange(built);
-        audit.Record(accountId, actor, AuditActions.CreateUserGroup, ResourceType, group.Id, AuditActions.Success, new { name, policies = built.Count });
+        audit.Record(Describe(actor, AuditActions.CreateUserGroup, group) with { Details = new { policies = built.Count } });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -271,12 +305,13 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     /// A SCIM-managed group's name, membership and existence change only through SCIM (Cloudflare locks them in the
     /// dashboard and API); its policies can still be edited.
     /// </summary>
-    public static void EnsureAdminMayChange(UserGroup group, string what)
+    private static void EnsureAdminMayChange(UserGroup group, string what)
     {
         if (group.IsSystem || group.IsScimManaged)
         {
             throw new DomainException(DomainErrorKind.Immutable,
-                $"'{group.Name}' is managed by SCIM: its {what} can only be changed by the identity provider. Its policies can still be edited.");
+                $"'{group.Name}' is managed by SCIM: its {what} can only be changed by the identity provider. Its policies can still be edited.",
+                rule: ProvisioningRules.ScimManagedLock);
         }
     }
 
@@ -299,7 +334,7 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         group.Rename(name);
         group.LastModified = clock.GetUtcNow().UtcDateTime;
         group.Version++;
-        audit.Record(group.AccountId, actor, AuditActions.UpdateUserGroup, ResourceType, group.Id, AuditActions.Success, new { renamedFrom = before, name });
+        audit.Record(Describe(actor, AuditActions.UpdateUserGroup, group) with { Attributes = [nameof(UserGroup.Name)], Details = new { renamedFrom = before } });
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -339,13 +374,15 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         return (resolved, ids.Where(id => !resolved.ContainsKey(id)).ToList());
     }
 
+    /// <summary>Rule 4: the reserved prefix, and the text rules every identifier obeys.</summary>
     public static void ValidateName(string? name)
     {
         Identifiers.CheckText(name, "displayName");
         if (name!.StartsWith(ReservedPrefix, StringComparison.Ordinal))
         {
             throw new DomainException(DomainErrorKind.Invalid,
-                $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name (for example \"Cloudflare-Admins\").", "displayName");
+                $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name " +
+                "(for example \"Cloudflare-Admins\").", "displayName", ProvisioningRules.ReservedPrefix);
         }
     }
 
@@ -354,10 +391,18 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         if (named > settings.MaxMembersPerRequest)
         {
             throw new DomainException(DomainErrorKind.Invalid,
-                $"The request names {named} members; at most {settings.MaxMembersPerRequest} are accepted per request (Scim:MaxMembersPerRequest). Send the members in several PATCH requests.", "members");
+                $"The request names {named} members; at most {settings.MaxMembersPerRequest} are accepted per request " +
+                "(Scim:MaxMembersPerRequest). Send the members in several PATCH requests.", "members", ProvisioningRules.MemberLimit);
         }
     }
 
     private static DomainException NameTaken(string name) =>
-        new(DomainErrorKind.Conflict, $"A group named '{name}' already exists in this account and is managed by SCIM (group names are compared case-insensitively).", "displayName");
+        new(DomainErrorKind.Conflict,
+            $"A group named '{name}' already exists in this account and is managed by SCIM (group names are compared case-insensitively).",
+            "displayName", ProvisioningRules.UniqueName);
+
+    private static ChangeDescription Describe(Actor actor, string action, UserGroup group) =>
+        new(group.AccountId, actor, action, ResourceType, group.Id) { ResourceName = group.Name };
+
+    private static List<string> Fired(params (bool Fired, string Rule)[] rules) => rules.Where(r => r.Fired).Select(r => r.Rule).ToList();
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Groups;
 using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Persistence;
@@ -27,11 +28,17 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
             policy.MemberId = member.Id;
         }
 
-        await guard.CommitGuardedAsync(member.AccountId, LockoutCheck.WhenLockoutPreventionIsOn, actor, action, "member", member.Id, async ct =>
+        var change = new ChangeDescription(member.AccountId, actor, action, "member", member.Id)
+        {
+            ResourceName = member.User?.UserName,
+            Attributes = ["Policies"],
+            Details = Describe(policies),
+        };
+        await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
         {
             await db.Policies.Where(p => p.MemberId == member.Id).ExecuteDeleteAsync(ct);
             db.Policies.AddRange(policies);
-            audit.Record(member.AccountId, actor, action, "member", member.Id, AuditActions.Success, Describe(policies));
+            audit.Record(change);
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
         return policies;
@@ -52,11 +59,17 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
 
         group.LastModified = clock.GetUtcNow().UtcDateTime;
         group.Version++;
-        await guard.CommitGuardedAsync(group.AccountId, LockoutCheck.WhenLockoutPreventionIsOn, actor, action, GroupProvisioning.ResourceType, group.Id, async ct =>
+        var change = new ChangeDescription(group.AccountId, actor, action, GroupProvisioning.ResourceType, group.Id)
+        {
+            ResourceName = group.Name,
+            Attributes = ["Policies"],
+            Details = Describe(policies),
+        };
+        await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
         {
             await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
             db.Policies.AddRange(policies);
-            audit.Record(group.AccountId, actor, action, GroupProvisioning.ResourceType, group.Id, AuditActions.Success, Describe(policies));
+            audit.Record(change);
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
         return policies;

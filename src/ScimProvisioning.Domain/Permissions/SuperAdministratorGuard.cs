@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Permissions;
@@ -30,7 +31,7 @@ public enum LockoutCheck
 /// rolled back (and the refusal audited) when the change took the last one away — so each path is judged by its
 /// real effect, however it reaches the role (direct policy, group policy or system group).
 /// </summary>
-public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, GuardSettings settings)
+public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, GuardSettings settings, IAccountLock accountLock)
 {
     public const string RefusalDetail =
         "Refused: this change would leave the account without an active Super Administrator and lock everyone out. " +
@@ -59,36 +60,24 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
 
     /// <summary>
     /// Runs <paramref name="write"/> (which saves its changes) in a transaction and commits it unless it removed the
-    /// account's last active Super Administrator; then it rolls back, audits the refusal and throws.
+    /// account's last active Super Administrator; then it rolls back, audits the refusal (the description of
+    /// <paramref name="subject"/> with the reason) and throws.
     /// </summary>
-    public async Task CommitGuardedAsync(string accountId, LockoutCheck check, Actor actor, string action, string resourceType, string? resourceId,
-        Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    public async Task CommitGuardedAsync(ChangeDescription subject, LockoutCheck check, Func<CancellationToken, Task> write,
+        CancellationToken cancellationToken)
     {
         var guarded = check == LockoutCheck.Always || settings.PreventSuperAdminLockout;
-        var hadOne = guarded && await HasSuperAdministratorAsync(accountId, cancellationToken);
+        var hadOne = guarded && await HasSuperAdministratorAsync(subject.AccountId, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await LockAccountAsync(accountId, cancellationToken);
+        await accountLock.LockAsync(db, subject.AccountId, cancellationToken);
         await write(cancellationToken);
-        if (hadOne && !await HasSuperAdministratorAsync(accountId, cancellationToken))
+        if (hadOne && !await HasSuperAdministratorAsync(subject.AccountId, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
-            await audit.RecordRefusalAsync(accountId, actor, action, resourceType, resourceId, RefusalDetail, cancellationToken);
-            throw new DomainException(DomainErrorKind.LockoutRefused, RefusalDetail);
+            await audit.RecordRefusalAsync(subject.WithRule(ProvisioningRules.LockoutGuard) with { Refusal = RefusalDetail }, cancellationToken);
+            throw new DomainException(DomainErrorKind.LockoutRefused, RefusalDetail, rule: ProvisioningRules.LockoutGuard);
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Serialises guarded changes of one account across instances, so two requests that each remove a different Super
-    /// Administrator cannot both see the other one still there. SQLite's write transactions are already exclusive;
-    /// PostgreSQL takes a row lock on the account.
-    /// </summary>
-    private async Task LockAccountAsync(string accountId, CancellationToken cancellationToken)
-    {
-        if (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"Accounts\" WHERE \"Id\" = {accountId} FOR UPDATE", cancellationToken);
-        }
     }
 }

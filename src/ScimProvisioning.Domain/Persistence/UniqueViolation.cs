@@ -13,7 +13,7 @@ public static class UniqueViolation
     {
         // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) / SQLITE_CONSTRAINT_PRIMARYKEY (1555)
         DbException { ErrorCode: 19 } sqlite => sqlite.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
-        DbException db when db.GetType().Name == "SqliteException" => db.Message.Contains("UNIQUE", StringComparison.OrdinalIgnoreCase),
+        DbException db when db.Message.Contains("UNIQUE constraint failed", StringComparison.Ordinal) => true,
         // PostgreSQL: 23505 unique_violation
         DbException { SqlState: "23505" } => true,
         _ => false,

@@ -1,16 +1,22 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Changes;
 using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Users;
 
+/// <summary>A user write's result: the user as stored and what the write did.</summary>
+public sealed record UserWriteResult(User User, ChangeDescription Change);
+
 /// <summary>
 /// The user lifecycle of SPEC §2.1: provision (rule 1), deprovision (2), reactivate (3), uniqueness (9), delete (10),
-/// guarded by the last-Super-Administrator rule (7). POST, PUT, PATCH — every path — goes through here.
+/// guarded by the last-Super-Administrator rule (7), and the profile's userName rules (<see cref="IUserRules"/>).
+/// POST, PUT, PATCH, /Bulk and the admin API — every path — go through here.
 /// </summary>
-public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, IInsertUnits inserts)
+public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, IInsertUnits inserts,
+    IUserRules rules)
 {
     public const string ResourceType = "user";
 
@@ -18,11 +24,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
 
     /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
-    public User NewUser(string accountId)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return new User { Id = Identifiers.NewTag(), AccountId = accountId, Active = true, Created = now, LastModified = now, Version = 1 };
-    }
+    public User NewUser(string accountId, string? email = null) => UserFactory.NewUser(accountId, clock.GetUtcNow().UtcDateTime, email);
 
     /// <summary>
     /// Provisions the user (SPEC §2.1 rule 1): the user, its emails and other multi-valued rows, an account member with
@@ -30,12 +32,13 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     /// (<see cref="RowInserts"/>, committed by <see cref="IInsertUnits"/>) — a new-hire wave is the hottest write an
     /// IdP makes — so the user is not tracked afterwards; its <see cref="User.Key"/> is set. A taken userName is refused by the unique index, race-free.
     /// </summary>
-    public async Task<User> CreateAsync(Actor actor, User user, CancellationToken cancellationToken, string action = AuditActions.CreateScimUser)
+    public async Task<UserWriteResult> CreateAsync(Actor actor, User user, UserWriteKind kind, CancellationToken cancellationToken,
+        string action = AuditActions.CreateScimUser)
     {
-        Validate(user);
+        Validate(user, kind);
         NormalizeEmails(user);
-        var auditEvent = audit.Event(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
-            new { user.UserName, user.Active, member = user.Active ? "provisioned with Minimal Account Access" : "none (inactive)" });
+        var change = Describe(actor, action, user) with { Rules = user.Active ? [ProvisioningRules.MemberProvisioned] : [] };
+        var auditEvent = audit.Event(change);
         try
         {
             await inserts.RunAsync(db, async rows =>
@@ -56,7 +59,7 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
 
                 if (user.Active)
                 {
-                    dependents.Add(NewMember(user));
+                    dependents.Add(UserFactory.NewMember(user, user.Created));
                 }
 
                 dependents.Add(auditEvent);
@@ -69,16 +72,17 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
             throw UserNameTaken(user.UserName);
         }
 
-        return user;
+        return new UserWriteResult(user, change);
     }
 
     /// <summary>
-    /// Stores changes the caller made to a tracked user (PUT or PATCH), applying the consequences of a change of
-    /// <c>active</c>: false removes the member and its direct policies, true re-creates it with Minimal Account Access.
+    /// Stores changes the caller made to a tracked user (PUT, PATCH, the admin API), applying the consequences of a
+    /// change of <c>active</c>: false removes the member and its direct policies, true re-creates it with Minimal
+    /// Account Access. The profile's rules are asked first, on every path.
     /// </summary>
-    public async Task<User> UpdateAsync(Actor actor, User user, string action, CancellationToken cancellationToken)
+    public async Task<UserWriteResult> UpdateAsync(Actor actor, User user, UserWriteKind kind, string action, CancellationToken cancellationToken)
     {
-        Validate(user);
+        Validate(user, kind);
         var entry = db.Entry(user);
         if (entry.Property(u => u.UserNameKey).IsModified && entry.Property(u => u.UserNameKey).OriginalValue != user.UserNameKey)
         {
@@ -87,18 +91,18 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
 
         NormalizeEmails(user);
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserKey == user.Key, cancellationToken);
-        string? membershipChange = null;
+        var fired = new List<string>();
         var check = LockoutCheck.WhenLockoutPreventionIsOn;
         if (!user.Active && member is not null)
         {
             check = LockoutCheck.Always;
             db.Members.Remove(member);
-            membershipChange = "member deprovisioned";
+            fired.Add(ProvisioningRules.MemberDeprovisioned);
         }
         else if (user.Active && member is null)
         {
-            db.Members.Add(NewMember(user));
-            membershipChange = "member reactivated with Minimal Account Access";
+            db.Members.Add(UserFactory.NewMember(user, clock.GetUtcNow().UtcDateTime));
+            fired.Add(ProvisioningRules.MemberProvisioned);
         }
 
         var changed = entry.Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(User.PasswordHash) and not nameof(User.UserNameKey))
@@ -113,45 +117,54 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
             changed.Add("MultiValues");
         }
 
+        if (entry.Property(u => u.PasswordHash).IsModified)
+        {
+            changed.Add("Password"); // its name only: the value never reaches a change description
+        }
+
         // A PUT or PATCH that changes nothing keeps version and lastModified, so the client's ETag stays valid.
-        if (changed.Count > 0 || membershipChange is not null || entry.Property(u => u.PasswordHash).IsModified)
+        if (changed.Count > 0 || fired.Count > 0)
         {
             user.LastModified = clock.GetUtcNow().UtcDateTime;
             user.Version++;
         }
 
-        audit.Record(user.AccountId, actor, action, ResourceType, user.Id, AuditActions.Success,
-            new { user.UserName, changed, membership = membershipChange });
+        var change = Describe(actor, action, user) with { Attributes = changed, Rules = fired };
+        audit.Record(change);
         if (check == LockoutCheck.Always)
         {
-            await guard.CommitGuardedAsync(user.AccountId, check, actor, action, ResourceType, user.Id, ct => SaveAsync(user, ct), cancellationToken);
+            await guard.CommitGuardedAsync(change, check, ct => SaveAsync(user, ct), cancellationToken);
         }
         else
         {
             await SaveAsync(user, cancellationToken); // nothing here can take a role away
         }
 
-        return user;
+        return new UserWriteResult(user, change);
     }
 
     /// <summary>Deprovisions and removes the user (Standard profile's DELETE); later requests for the id get 404.</summary>
-    public async Task DeleteAsync(Actor actor, User user, CancellationToken cancellationToken)
+    public async Task<ChangeDescription> DeleteAsync(Actor actor, User user, CancellationToken cancellationToken)
     {
         var member = await db.Members.SingleOrDefaultAsync(m => m.UserKey == user.Key, cancellationToken);
         db.Users.Remove(user);
-        audit.Record(user.AccountId, actor, AuditActions.DeleteScimUser, ResourceType, user.Id, AuditActions.Success,
-            new { user.UserName, membership = member is null ? null : "member deprovisioned", deleted = true });
-        await guard.CommitGuardedAsync(user.AccountId, LockoutCheck.Always, actor, AuditActions.DeleteScimUser, ResourceType, user.Id,
-            ct => db.SaveChangesAsync(ct), cancellationToken);
+        var change = Describe(actor, AuditActions.DeleteScimUser, user) with
+        {
+            Rules = member is null ? [] : [ProvisioningRules.MemberDeprovisioned],
+        };
+        audit.Record(change);
+        await guard.CommitGuardedAsync(change, LockoutCheck.Always, ct => db.SaveChangesAsync(ct), cancellationToken);
+        return change;
     }
 
-    private Member NewMember(User user) =>
-        new() { Id = Identifiers.NewTag(), AccountId = user.AccountId, UserKey = user.Key, User = user, Created = clock.GetUtcNow().UtcDateTime };
+    private static ChangeDescription Describe(Actor actor, string action, User user) =>
+        new(user.AccountId, actor, action, ResourceType, user.Id) { ResourceName = user.UserName };
 
-    private static void Validate(User user)
+    private void Validate(User user, UserWriteKind kind)
     {
         Identifiers.CheckText(user.UserName, "userName");
         Identifiers.CheckText(user.ExternalId, "externalId", required: false);
+        rules.Check(user, kind);
     }
 
     private static void NormalizeEmails(User user)
@@ -177,7 +190,9 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
             db.Users.Any(u => u.AccountId == accountId && u.UserNameKey == userNameKey && u.Key != key));
 
     private static DomainException UserNameTaken(string userName) =>
-        new(DomainErrorKind.Conflict, $"A user with userName '{userName}' already exists in this account (userName is compared case-insensitively).", "userName");
+        new(DomainErrorKind.Conflict,
+            $"A user with userName '{userName}' already exists in this account (userName is compared case-insensitively).",
+            "userName", ProvisioningRules.UniqueName);
 
     private async Task SaveAsync(User user, CancellationToken cancellationToken)
     {

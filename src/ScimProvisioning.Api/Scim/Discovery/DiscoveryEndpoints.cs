@@ -30,20 +30,20 @@ public static class DiscoveryEndpoints
 
     private static ScimJsonResult ServiceProviderConfig(ScimContext scim)
     {
-        var cloudflare = scim.Profile == ScimProfile.Cloudflare;
+        var features = scim.Profile.Features;
+        var maxPageSize = scim.Profile.MaxPageSize(scim.Options);
         var config = new JsonObject
         {
             ["schemas"] = new JsonArray(ScimSchemaUris.ServiceProviderConfig),
             ["documentationUri"] = "https://developers.cloudflare.com/fundamentals/account/account-security/scim-setup/",
             ["patch"] = new JsonObject { ["supported"] = true },
-            ["bulk"] = cloudflare
-                ? new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 }
-                : new JsonObject { ["supported"] = true, ["maxOperations"] = scim.Options.BulkMaxOperations, ["maxPayloadSize"] = scim.Options.BulkMaxPayloadBytes },
-            ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = scim.Options.EffectiveMaxPageSize },
-            // The password attribute can be set by PUT and PATCH in the Standard profile; Cloudflare has no passwords.
-            ["changePassword"] = new JsonObject { ["supported"] = !cloudflare },
-            ["sort"] = new JsonObject { ["supported"] = !cloudflare },
-            ["etag"] = new JsonObject { ["supported"] = !cloudflare },
+            ["bulk"] = features.Bulk
+                ? new JsonObject { ["supported"] = true, ["maxOperations"] = scim.Options.BulkMaxOperations, ["maxPayloadSize"] = scim.Options.BulkMaxPayloadBytes }
+                : new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 },
+            ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = maxPageSize },
+            ["changePassword"] = new JsonObject { ["supported"] = features.ChangePassword },
+            ["sort"] = new JsonObject { ["supported"] = features.Sort },
+            ["etag"] = new JsonObject { ["supported"] = features.ETag },
             ["authenticationSchemes"] = new JsonArray(new JsonObject
             {
                 ["type"] = "oauthbearertoken",
@@ -58,7 +58,7 @@ public static class DiscoveryEndpoints
                 ["location"] = $"{scim.BaseUrl}/ServiceProviderConfig",
             },
         };
-        if (!cloudflare)
+        if (features.CursorPaging)
         {
             // RFC 9865 §4: both methods are served; index paging stays the default.
             config["pagination"] = new JsonObject
@@ -66,8 +66,8 @@ public static class DiscoveryEndpoints
                 ["cursor"] = true,
                 ["index"] = true,
                 ["defaultPaginationMethod"] = "index",
-                ["defaultPageSize"] = Math.Min(scim.Options.DefaultPageSize, scim.Options.EffectiveMaxPageSize),
-                ["maxPageSize"] = scim.Options.EffectiveMaxPageSize,
+                ["defaultPageSize"] = Math.Min(scim.Options.DefaultPageSize, maxPageSize),
+                ["maxPageSize"] = maxPageSize,
                 ["cursorTimeout"] = 0,
             };
         }
@@ -88,7 +88,7 @@ public static class DiscoveryEndpoints
     /// <summary>The schemas as the running profile serves them (the Cloudflare profile's user <c>groups</c> are id strings).</summary>
     private static IEnumerable<ScimSchema> ServedSchemas(ScimContext scim) =>
         ResourceTypes.SelectMany(t => t.AllSchemas).DistinctBy(s => s.Id)
-            .Select(s => scim.Profile == ScimProfile.Cloudflare && s == CoreSchemas.User ? CoreSchemas.CloudflareUser : s);
+            .Select(s => s == CoreSchemas.User ? scim.Profile.UserSchema : s);
 
     private static ScimJsonResult ListSchemas(ScimContext scim)
     {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Api.Scim.Users;
 using ScimProvisioning.Domain.Groups;
 using ScimProvisioning.Scim;
@@ -26,7 +26,7 @@ public static class GroupResourceMapper
     }
 
     /// <param name="members">Null when members were not asked for (lists, <c>excludedAttributes=members</c>).</param>
-    public static JsonObject ToResource(UserGroup group, ScimProfile profile, string baseUrl, IEnumerable<GroupMemberView>? members)
+    public static JsonObject ToResource(UserGroup group, IScimProfile profile, string baseUrl, IEnumerable<GroupMemberView>? members)
     {
         var resource = ToDocument(group);
         if (members is not null)
@@ -35,7 +35,7 @@ public static class GroupResourceMapper
             resource["members"] = new JsonArray(members.Select(m =>
             {
                 var member = new JsonObject { ["value"] = m.UserId, ["display"] = m.UserName };
-                if (profile == ScimProfile.Standard)
+                if (profile.LinksGroupMembers)
                 {
                     member["$ref"] = $"{baseUrl}/Users/{m.UserId}";
                     member["type"] = "User";
@@ -52,9 +52,9 @@ public static class GroupResourceMapper
             ["lastModified"] = UserResourceMapper.Timestamp(group.LastModified),
             ["location"] = $"{baseUrl}/Groups/{group.Id}",
         };
-        if (profile == ScimProfile.Standard)
+        if (ScimETags.Of(profile, group.Version) is { } version)
         {
-            meta["version"] = ScimETags.Format(group.Version);
+            meta["version"] = version;
         }
 
         resource["meta"] = meta;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
-using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Domain.Groups;
 using ScimProvisioning.Domain.Persistence;
 
@@ -11,7 +11,7 @@ namespace ScimProvisioning.Api.Scim.Groups;
 /// A full <c>GET /Groups/{id}</c>, written while the members are read from the database: a 100,000-member group
 /// never sits in memory as one document.
 /// </summary>
-public sealed class StreamedGroupResult(UserGroup group, ScimProfile profile, string baseUrl, ScimDbContext db, string? etag) : IResult
+public sealed class StreamedGroupResult(UserGroup group, IScimProfile profile, string baseUrl, ScimDbContext db, string? etag) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -42,7 +42,7 @@ public sealed class StreamedGroupResult(UserGroup group, ScimProfile profile, st
             writer.WriteStartObject();
             writer.WriteString("value", member.UserId);
             writer.WriteString("display", member.UserName);
-            if (profile == ScimProfile.Standard)
+            if (profile.LinksGroupMembers)
             {
                 writer.WriteString("$ref", $"{baseUrl}/Users/{member.UserId}");
                 writer.WriteString("type", "User");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Domain;
 using ScimProvisioning.Domain.Users;
 using ScimProvisioning.Scim;
@@ -90,26 +90,11 @@ public static class UserResourceMapper
     }
 
     /// <summary>The resource a client reads: the document plus groups and meta, shaped for the running profile.</summary>
-    public static JsonObject ToResource(User user, ScimProfile profile, string baseUrl, IReadOnlyList<(string Id, string Display)> groups)
+    public static JsonObject ToResource(User user, IScimProfile profile, string baseUrl, IReadOnlyList<(string Id, string Display)> groups)
     {
         var resource = ToDocument(user);
         var location = $"{baseUrl}/Users/{user.Id}";
-        if (profile == ScimProfile.Cloudflare)
-        {
-            // Cloudflare: displayName falls back to the formatted name, then userName; groups are plain id strings.
-            resource["displayName"] ??= user.FormattedName ?? user.UserName;
-            resource["groups"] = new JsonArray(groups.Select(g => (JsonNode)JsonValue.Create(g.Id)!).ToArray());
-        }
-        else if (groups.Count > 0)
-        {
-            resource["groups"] = new JsonArray(groups.Select(g => (JsonNode)new JsonObject
-            {
-                ["value"] = g.Id,
-                ["$ref"] = $"{baseUrl}/Groups/{g.Id}",
-                ["display"] = g.Display,
-                ["type"] = "direct",
-            }).ToArray());
-        }
+        profile.ShapeUser(resource, user, groups, baseUrl);
 
         if (resource[ScimSchemaUris.EnterpriseUser]?["manager"] is JsonObject manager && manager["value"] is JsonValue managerId)
         {
@@ -123,9 +108,9 @@ public static class UserResourceMapper
             ["lastModified"] = Timestamp(user.LastModified),
             ["location"] = location,
         };
-        if (profile == ScimProfile.Standard)
+        if (ScimETags.Of(profile, user.Version) is { } version)
         {
-            meta["version"] = ScimETags.Format(user.Version);
+            meta["version"] = version;
         }
 
         resource["meta"] = meta;

@@ -1,6 +1,6 @@
 using ScimProvisioning.Scim.Patching;
 
-namespace ScimProvisioning.Api.Scim.Users;
+namespace ScimProvisioning.Api.Scim.Profiles;
 
 /// <summary>
 /// Cloudflare's PATCH /Users semantics: only <c>replace</c> has an effect (add and remove are accepted and ignored),

@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Users;
+using ScimProvisioning.Scim.Errors;
+using ScimProvisioning.Scim.Filtering;
+using ScimProvisioning.Scim.Patching;
+using ScimProvisioning.Scim.Schemas;
+using ScimProvisioning.Scim.Serialization;
+
+namespace ScimProvisioning.Api.Scim.Users;
+
+/// <summary>
+/// The SCIM user application service: one method per read or write of /Users, shared by the endpoints and /Bulk. It
+/// parses the request into the entity through the running profile (<see cref="Profiles.IScimProfile"/>), hands it
+/// to <see cref="UserProvisioning"/> (the rules and the commit) and returns a typed outcome.
+/// </summary>
+public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
+{
+    /// <summary>A filtered, sorted page of users as SCIM resources: GET /Users, POST /Users/.search and the root search.</summary>
+    public async Task<ListPage<JsonObject>> SearchAsync(ListRequest request)
+    {
+        var users = db.Users.AsNoTracking().Where(u => u.AccountId == scim.AccountId);
+        if (request.Filter is not null)
+        {
+            var filter = ScimFilters.Parse(request.Filter, scim, Profiles.FilterTarget.Users);
+            users = users.Where(ScimFilterTranslator.ToPredicate(filter, UserQueryMap.Instance));
+        }
+
+        var page = await ScimQueries.PageAsync(users, u => u.Key, request, UserQueryMap.Instance,
+            q => q.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery(), scim.Aborted, $"users|{scim.AccountId}");
+        var groups = await GroupsOfAsync(page.Items.Select(u => u.Key).ToList());
+        var resources = page.Items.Select(u => ScimDocument.Project(
+            UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()),
+            CoreSchemas.UserResource, request.Attributes, request.ExcludedAttributes)).ToList();
+        return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
+    }
+
+    /// <summary>One user with its groups, read without tracking; SCIM 404 when unknown.</summary>
+    public async Task<UserView> GetAsync(string id) =>
+        (Identifiers.IsTag(id) ? await UserReads.ReadAsync(db, scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
+
+    public JsonObject Resource(UserView view, ScimSingleQuery query) => Project(view.User, view.Groups, query);
+
+    public string? Version(User user) => ScimETags.Of(scim.Profile, user.Version);
+
+    public async Task<ScimWriteOutcome> CreateAsync(ScimWrite write)
+    {
+        var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
+        var user = provisioning.NewUser(scim.AccountId);
+        UserResourceMapper.Apply(document, user, defaultActive: true);
+        var result = await provisioning.CreateAsync(scim.Actor, user, UserWriteKind.ScimCreate, scim.Aborted);
+        // A user just created belongs to no group yet: nothing to look up.
+        return Written(result, [], write.Query, StatusCodes.Status201Created);
+    }
+
+    public async Task<ScimWriteOutcome> ReplaceAsync(string id, ScimWrite write)
+    {
+        var user = await FindAsync(id);
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
+        var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
+        UserResourceMapper.Apply(document, user, defaultActive: scim.Profile.ActiveWhenOmitted(user));
+        var result = await provisioning.UpdateAsync(scim.Actor, user, UserWriteKind.ScimReplace, AuditActions.ReplaceScimUser, scim.Aborted);
+        return Written(result, await GroupsOfUserAsync(user.Key), write.Query, StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// A PATCH that loses an optimistic-concurrency race to another writer is applied again to the fresh resource
+    /// (its operations are relative, so re-applying them is what the client asked for); with If-Match it is not.
+    /// </summary>
+    public async Task<ScimWriteOutcome> PatchAsync(string id, ScimWrite write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var user = await FindAsync(id);
+                ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
+                scim.Profile.PatchUser(user, PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations));
+                var result = await provisioning.UpdateAsync(scim.Actor, user, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, scim.Aborted);
+                return Written(result, await GroupsOfUserAsync(user.Key), write.Query, StatusCodes.Status200OK);
+            }
+            catch (DomainException e) when (e.Kind == DomainErrorKind.PreconditionFailed && write.IfMatch is null && attempt < 5)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public async Task<ScimWriteOutcome> DeleteAsync(string id, ScimWrite write)
+    {
+        scim.Profile.EnsureUserDeleteServed();
+        var user = await FindAsync(id);
+        ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
+        var change = await provisioning.DeleteAsync(scim.Actor, user, scim.Aborted);
+        return new NoContentWritten(user.Id, Location(user), change);
+    }
+
+    /// <summary>The user, tracked to be changed; SCIM 404 when unknown.</summary>
+    private async Task<User> FindAsync(string id) =>
+        (Identifiers.IsTag(id) ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
+
+    private static ScimException NotFound(string id) => ScimException.NotFound($"User '{ScimFilters.Truncate(id)}' not found.");
+
+    private string Location(User user) => $"{scim.BaseUrl}/Users/{user.Id}";
+
+    private ResourceWritten Written(UserWriteResult result, IReadOnlyList<(string Id, string Display)> groups, ScimSingleQuery query, int status) =>
+        new(Project(result.User, groups, query), status, result.User.Id, Location(result.User), Version(result.User), result.Change);
+
+    private JsonObject Project(User user, IReadOnlyList<(string Id, string Display)> groups, ScimSingleQuery query) =>
+        ScimDocument.Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups), CoreSchemas.UserResource,
+            ScimDocument.ParseAttributeList(query.Attributes), ScimDocument.ParseAttributeList(query.ExcludedAttributes));
+
+    private async Task<List<(string Id, string Display)>> GroupsOfUserAsync(long userKey)
+    {
+        var groups = new List<(string Id, string Display)>();
+        await foreach (var group in GroupsOfUser(db, userKey).WithCancellation(scim.Aborted))
+        {
+            groups.Add((group.Id, group.Name));
+        }
+
+        return groups;
+    }
+
+    /// <summary>The groups of one user (every single-user response), compiled once.</summary>
+    private static readonly Func<ScimDbContext, long, IAsyncEnumerable<UserGroupRef>> GroupsOfUser =
+        EF.CompileAsyncQuery<ScimDbContext, long, UserGroupRef>((db, userKey) => db.UserGroupMembers.AsNoTracking().Where(m => m.UserKey == userKey)
+            .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => g)
+            .OrderBy(g => g.Key).Select(g => new UserGroupRef(g.Id, g.Name)));
+
+    private sealed record UserGroupRef(string Id, string Name);
+
+    /// <summary>The groups (user groups and system groups) of a page of users, in one query.</summary>
+    private async Task<ILookup<long, (string Id, string Display)>> GroupsOfAsync(List<long> userKeys)
+    {
+        var rows = await db.UserGroupMembers.AsNoTracking().Where(m => userKeys.Contains(m.UserKey))
+            .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => new { m.UserKey, g.Key, g.Id, g.Name })
+            .OrderBy(r => r.Key)
+            .ToListAsync(scim.Aborted);
+        return rows.ToLookup(r => r.UserKey, r => (r.Id, r.Name));
+    }
+}
