@@ -78,6 +78,9 @@ public static class ServiceSetup
         }
 
         builder.Services.AddEndpointsApiExplorer();
+        // Admin responses are written in Cloudflare's snake_case; the schemas Swagger shows use the same names.
+        builder.Services.AddSingleton<Swashbuckle.AspNetCore.SwaggerGen.ISerializerDataContractResolver>(
+            new Swashbuckle.AspNetCore.SwaggerGen.JsonSerializerDataContractResolver(Admin.CloudflareEnvelope.JsonOptions));
         builder.Services.AddSwaggerGen(swagger =>
         {
             swagger.OperationFilter<ScimRequestBodyFilter>();

@@ -26,7 +26,7 @@ public static class AuditLogEndpoints
         return accounts;
     }
 
-    private static async Task<IResult> List(string account_id, [AsParameters] Query query, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<AuditEventView>>> List(string account_id, [AsParameters] Query query, ScimDbContext db, CancellationToken cancellationToken)
     {
         var (page, perPage) = new PageQuery(query.Page, query.PerPage).Resolve(50, 1, 1000);
         var events = db.AuditEvents.AsNoTracking().Where(e => e.AccountId == account_id);
@@ -64,15 +64,7 @@ public static class AuditLogEndpoints
 
         var total = await events.CountAsync(cancellationToken);
         var items = await events.OrderByDescending(e => e.Key).Skip((page - 1) * perPage).Take(perPage).ToListAsync(cancellationToken);
-        var result = items.Select(e => new
-        {
-            id = e.Id,
-            when = e.OccurredAt,
-            action = new { type = e.Action, result = e.Outcome },
-            actor = new { token_id = e.ActorTokenId },
-            resource = new { type = e.ResourceType, id = e.ResourceId },
-            summary = e.Summary is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(e.Summary),
-        }).ToList();
+        var result = items.Select(AuditEventView.From).ToList();
         return CloudflareResults.Ok(result, PageQuery.Info(page, perPage, result.Count, total));
     }
 }

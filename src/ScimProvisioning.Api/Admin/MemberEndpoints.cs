@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Api.Auth;
@@ -40,7 +41,7 @@ public static class MemberEndpoints
         // Extension for the dashboard: a case-insensitive substring of the member's email.
         [property: FromQuery(Name = "search")] string? Search = null);
 
-    private static async Task<IResult> ListMembers(string account_id, [AsParameters] MemberQuery query, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<MemberView>>> ListMembers(string account_id, [AsParameters] MemberQuery query, ScimDbContext db, CancellationToken cancellationToken)
     {
         var page = Math.Max(1, query.Page ?? 1);
         var perPage = Math.Clamp(query.PerPage ?? 20, 5, 50);
@@ -70,42 +71,34 @@ public static class MemberEndpoints
         return CloudflareResults.Ok(result, new ResultInfo(page, perPage, result.Count, total, (total + perPage - 1) / perPage));
     }
 
-    private static async Task<IResult> GetMember(string account_id, string member_id, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> GetMember(string account_id, string member_id, ScimDbContext db,
+        CancellationToken cancellationToken)
     {
         var member = await db.Members.AsNoTracking().Include(m => m.User)
             .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
         var policies = await PoliciesOf(db, account_id, [member.Id], cancellationToken);
         return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
     }
 
-    private static async Task<IResult> GetEffectivePermissions(string account_id, string member_id, EffectivePermissions permissions, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<EffectivePermissionsView>, EnvelopeNotFound>> GetEffectivePermissions(string account_id, string member_id,
+        EffectivePermissions permissions, CancellationToken cancellationToken)
     {
         var roles = await permissions.ForMemberAsync(account_id, member_id, cancellationToken);
         if (roles is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
-        return CloudflareResults.Ok(new
-        {
-            member_id,
-            roles = roles.Select(r => new
-            {
-                id = r.Role.Id,
-                name = r.Role.Name,
-                scope = ScopeView.From(r.Scope),
-                resource_group_id = r.Scope.Id.Length == 0 ? null : r.Scope.Id,
-                sources = r.Sources.Select(s => new { type = s.Type, policy_id = s.PolicyId, group_id = s.GroupId, group_name = s.GroupName }),
-            }),
-        });
+        return CloudflareResults.Ok(EffectivePermissionsView.From(member_id, roles));
     }
 
-    private static async Task<IResult> AddMember(string account_id, HttpContext http, UserProvisioning users, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<MemberView>> AddMember(string account_id, HttpContext http, UserProvisioning users, PolicyAssignments assignments,
+        ScimDbContext db, CancellationToken cancellationToken)
     {
         var body = await AdminRequests.ReadObjectAsync(http.Request);
         var email = AdminRequests.Text(body, "email");
@@ -124,12 +117,13 @@ public static class MemberEndpoints
         return await RespondAsync(db, member, cancellationToken);
     }
 
-    private static async Task<IResult> UpdateMember(string account_id, string member_id, HttpContext http, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> UpdateMember(string account_id, string member_id, HttpContext http,
+        PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
     {
         var member = await db.Members.Include(m => m.User).SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
         var body = await AdminRequests.ReadObjectAsync(http.Request);
@@ -138,18 +132,19 @@ public static class MemberEndpoints
         return await RespondAsync(db, member, cancellationToken);
     }
 
-    private static async Task<IResult> RemoveMember(string account_id, string member_id, HttpContext http, UserProvisioning users, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<IdView>, EnvelopeNotFound>> RemoveMember(string account_id, string member_id, HttpContext http,
+        UserProvisioning users, ScimDbContext db, CancellationToken cancellationToken)
     {
         var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, $"Member '{Short(member_id)}' not found.");
+            return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
         var user = await db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleAsync(u => u.Key == member.UserKey, cancellationToken);
         user.Active = false;
         await users.UpdateAsync(Actor(http), user, UserWriteKind.Admin, AuditActions.RemoveMember, cancellationToken);
-        return CloudflareResults.Ok(new { id = member_id });
+        return CloudflareResults.Ok(new IdView(member_id));
     }
 
     /// <summary><c>roles</c> (one account-wide allow policy, Cloudflare's legacy shape) or <c>policies</c>.</summary>
@@ -178,7 +173,7 @@ public static class MemberEndpoints
         return [new PolicyDraft(PolicyAccess.Allow, roles, scope?.Id, scope is null ? new ScopeDraft(ResourceGroup.AccountScopeKey(accountId), ["*"]) : null)];
     }
 
-    private static async Task<IResult> RespondAsync(ScimDbContext db, Member member, CancellationToken cancellationToken)
+    private static async Task<Envelope<MemberView>> RespondAsync(ScimDbContext db, Member member, CancellationToken cancellationToken)
     {
         var policies = await PoliciesOf(db, member.AccountId, [member.Id], cancellationToken);
         return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
@@ -192,53 +187,4 @@ public static class MemberEndpoints
             .ToListAsync(cancellationToken)).ToLookup(p => p.MemberId!);
 
     private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "…";
-}
-
-/// <summary>Cloudflare's member object.</summary>
-internal static class MemberView
-{
-    /// <param name="scimProvisioned">Extension: the member's user was created through SCIM (the dashboard's SCIM badge).</param>
-    public static object From(Member member, IEnumerable<Policy> policies, bool? scimProvisioned = null)
-    {
-        var list = policies.ToList();
-        return new
-        {
-            id = member.Id,
-            email = member.User.UserName,
-            status = member.Status,
-            scim_provisioned = scimProvisioned,
-            user = new
-            {
-                id = member.User.Id,
-                email = member.User.UserName,
-                first_name = member.User.GivenName,
-                last_name = member.User.FamilyName,
-                two_factor_authentication_enabled = false,
-            },
-            roles = list.Where(p => p.Access == PolicyAccess.Allow)
-                .SelectMany(p => p.PermissionGroupIds).Distinct(StringComparer.Ordinal)
-                .Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
-                .Select(r => new { id = r.Id, name = r.Name, description = r.Description, permissions = new { } }),
-            policies = list.Select(p => new
-            {
-                id = p.Id,
-                access = p.Access.ToString().ToLowerInvariant(),
-                permission_groups = p.PermissionGroupIds.Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
-                    .Select(r => new { id = r.Id, name = r.Name, meta = new { label = r.Label, scopes = ScopeView.ScopeName(r.Scope) } }),
-                resource_groups = new[] { new { id = p.ResourceGroup.Id, name = p.ResourceGroup.Name, scope = ScopeView.From(p.ResourceGroup) } },
-            }),
-        };
-    }
-}
-
-internal static class ScopeView
-{
-    public static object From(ResourceGroup group) => new { key = group.ScopeKey, objects = group.ScopeObjects.Select(o => new { key = o }) };
-
-    public static string ScopeName(ScopeKind kind) => kind switch
-    {
-        ScopeKind.Account => "com.cloudflare.api.account",
-        ScopeKind.Domain => "com.cloudflare.api.account.zone",
-        _ => "com.cloudflare.api.account.resource",
-    };
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Domain.Permissions;
@@ -21,26 +22,19 @@ public static class PermissionGroupEndpoints
         return roles;
     }
 
-    public static object View(PermissionGroup role) => new
-    {
-        id = role.Id,
-        name = role.Name,
-        meta = new { label = role.Label, scopes = ScopeView.ScopeName(role.Scope), description = role.Description, editable = "false" },
-    };
-
-    private static IResult List([AsParameters] Query query)
+    private static Envelope<List<PermissionGroupView>> List([AsParameters] Query query)
     {
         var (page, perPage) = new PageQuery(query.Page, query.PerPage).Resolve(20, 5, 100);
         var roles = PermissionGroupCatalog.All
             .Where(r => query.Name is null || r.Name.Contains(query.Name, StringComparison.OrdinalIgnoreCase))
             .Where(r => query.Label is null || r.Label == query.Label)
             .ToList();
-        var items = roles.Skip((page - 1) * perPage).Take(perPage).Select(View).ToList();
+        var items = roles.Skip((page - 1) * perPage).Take(perPage).Select(PermissionGroupView.From).ToList();
         return CloudflareResults.Ok(items, PageQuery.Info(page, perPage, items.Count, roles.Count));
     }
 
-    private static IResult Get(string permission_group_id) =>
+    private static Results<Envelope<PermissionGroupView>, EnvelopeNotFound> Get(string permission_group_id) =>
         PermissionGroupCatalog.Find(permission_group_id) is { } role
-            ? CloudflareResults.Ok(View(role))
-            : CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Permission group not found.");
+            ? CloudflareResults.Ok(PermissionGroupView.From(role))
+            : CloudflareResults.NotFound("Permission group not found.");
 }

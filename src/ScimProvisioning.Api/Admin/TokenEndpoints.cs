@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Domain;
@@ -45,7 +46,7 @@ public static class TokenEndpoints
         return tokens;
     }
 
-    private static async Task<IResult> CreateToken(string account_id, HttpContext http, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<CreatedTokenView>, JsonHttpResult<CloudflareEnvelope<object>>>> CreateToken(string account_id, HttpContext http, TokenService tokens, CancellationToken cancellationToken)
     {
         CreateTokenRequest? request;
         try
@@ -55,13 +56,12 @@ public static class TokenEndpoints
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or NotSupportedException)
         {
-            return CloudflareResults.Error(StatusCodes.Status400BadRequest, AdminErrorCodes.InvalidJson,
-                "The request body does not fit {name, permissions[], expires_on?}.");
+            return CloudflareResults.BadRequest(AdminErrorCodes.InvalidJson, "The request body does not fit {name, permissions[], expires_on?}.");
         }
 
         if (request is null || string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 120)
         {
-            return CloudflareResults.Error(StatusCodes.Status400BadRequest, AdminErrorCodes.InvalidValue, "A token needs a name of 1 to 120 characters.");
+            return CloudflareResults.BadRequest(AdminErrorCodes.InvalidValue, "A token needs a name of 1 to 120 characters.");
         }
 
         var issued = await tokens.CreateAsync(new Actor(http.User.TokenId()!), account_id, request.Name,
@@ -71,7 +71,7 @@ public static class TokenEndpoints
         return CloudflareResults.Ok(new CreatedTokenView(record.Id, record.Name, "active", record.Permissions, record.Created, record.ExpiresOn, issued.Value));
     }
 
-    private static async Task<IResult> ListTokens(string account_id, ScimDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<TokenView>>> ListTokens(string account_id, ScimDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var list = await db.ApiTokens.AsNoTracking().Where(t => t.AccountId == account_id).OrderBy(t => t.Created).ToListAsync(cancellationToken);
@@ -79,24 +79,28 @@ public static class TokenEndpoints
         return CloudflareResults.Ok(result, new ResultInfo(1, result.Count, result.Count, result.Count, 1));
     }
 
-    private static async Task<IResult> GetToken(string account_id, string token_id, ScimDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<TokenView>, EnvelopeNotFound>> GetToken(string account_id, string token_id, ScimDbContext db,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var token = await db.ApiTokens.AsNoTracking().SingleOrDefaultAsync(t => t.AccountId == account_id && t.Id == token_id, cancellationToken);
-        return token is null
-            ? CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Token not found.")
-            : CloudflareResults.Ok(View(token, clock.GetUtcNow().UtcDateTime));
+        if (token is null)
+        {
+            return CloudflareResults.NotFound("Token not found.");
+        }
+
+        return CloudflareResults.Ok(View(token, clock.GetUtcNow().UtcDateTime));
     }
 
-    private static IResult ListPermissions() =>
+    private static Envelope<List<PermissionView>> ListPermissions() =>
         CloudflareResults.Ok(TokenPermissions.All.Select(p => new PermissionView(p, p)).ToList());
 
-    private static async Task<IResult> RevokeToken(string account_id, string token_id, HttpContext http, TokenService tokens, CancellationToken cancellationToken)
+    private static async Task<Envelope<TokenIdView>> RevokeToken(string account_id, string token_id, HttpContext http, TokenService tokens, CancellationToken cancellationToken)
     {
         var token = await tokens.RevokeAsync(new Actor(http.User.TokenId()!), account_id, token_id, http.User.Permissions(), cancellationToken);
         return CloudflareResults.Ok(new TokenIdView(token.Id));
     }
 
-    private static IResult VerifyToken(HttpContext http) =>
+    private static Envelope<VerifiedTokenView> VerifyToken(HttpContext http) =>
         CloudflareResults.Ok(new VerifiedTokenView(http.User.TokenId()!, "active", http.User.Permissions()));
 
     private static TokenView View(ApiToken token, DateTime now) =>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Api.Auth;
@@ -40,24 +41,15 @@ public static class UserGroupEndpoints
         return groups;
     }
 
-    private static async Task<object> ViewAsync(ScimDbContext db, UserGroup group, CancellationToken cancellationToken)
+    private static async Task<UserGroupView> ViewAsync(ScimDbContext db, UserGroup group, CancellationToken cancellationToken)
     {
-        var policies = await db.Policies.AsNoTracking().Include(p => p.ResourceGroup).Where(p => p.UserGroupKey == group.Key).OrderBy(p => p.Created).ToListAsync(cancellationToken);
+        var policies = await db.Policies.AsNoTracking().Include(p => p.ResourceGroup).Where(p => p.UserGroupKey == group.Key).OrderBy(p => p.Created)
+            .ToListAsync(cancellationToken);
         var memberCount = await db.UserGroupMembers.CountAsync(m => m.UserGroupKey == group.Key, cancellationToken);
-        return new
-        {
-            id = group.Id,
-            name = group.Name,
-            created_on = group.Created,
-            modified_on = group.LastModified,
-            scim_managed = group.IsScimManaged,
-            system = group.IsSystem,
-            member_count = memberCount,
-            policies = policies.Select(PolicyView.From),
-        };
+        return UserGroupView.From(group, memberCount, policies);
     }
 
-    private static async Task<IResult> List(string account_id, [AsParameters] Query query, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<UserGroupView>>> List(string account_id, [AsParameters] Query query, ScimDbContext db, CancellationToken cancellationToken)
     {
         var (page, perPage) = new PageQuery(query.Page, query.PerPage).Resolve(100, 1, 500);
         var groups = db.UserGroups.AsNoTracking().Where(g => g.AccountId == account_id && g.SystemRoleId == null);
@@ -75,7 +67,7 @@ public static class UserGroupEndpoints
 
         var total = await groups.CountAsync(cancellationToken);
         var items = await groups.OrderBy(g => g.NameKey).ThenBy(g => g.Key).Skip((page - 1) * perPage).Take(perPage).ToListAsync(cancellationToken);
-        var views = new List<object>(items.Count);
+        var views = new List<UserGroupView>(items.Count);
         foreach (var group in items)
         {
             views.Add(await ViewAsync(db, group, cancellationToken));
@@ -84,13 +76,13 @@ public static class UserGroupEndpoints
         return CloudflareResults.Ok(views, PageQuery.Info(page, perPage, views.Count, total));
     }
 
-    private static async Task<IResult> Get(string account_id, string user_group_id, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<UserGroupView>> Get(string account_id, string user_group_id, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
         return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
     }
 
-    private static async Task<IResult> Create(string account_id, HttpContext http, GroupProvisioning groups, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<UserGroupView>> Create(string account_id, HttpContext http, GroupProvisioning groups, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
     {
         var body = await AdminRequests.ReadObjectAsync(http.Request);
         var name = AdminRequests.Text(body, "name") ?? throw AdminRequests.Invalid("A user group needs a 'name'.", "name");
@@ -99,7 +91,7 @@ public static class UserGroupEndpoints
         return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
     }
 
-    private static async Task<IResult> Update(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<UserGroupView>> Update(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
         var body = await AdminRequests.ReadObjectAsync(http.Request);
@@ -117,14 +109,14 @@ public static class UserGroupEndpoints
         return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
     }
 
-    private static async Task<IResult> Delete(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, CancellationToken cancellationToken)
+    private static async Task<Envelope<IdView>> Delete(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
         await groups.DeleteCustomAsync(Actor(http), group, cancellationToken);
-        return CloudflareResults.Ok(new { id = group.Id });
+        return CloudflareResults.Ok(new IdView(group.Id));
     }
 
-    private static async Task<IResult> ListMembers(string account_id, string user_group_id, [AsParameters] PageQuery query, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<UserGroupMemberView>>> ListMembers(string account_id, string user_group_id, [AsParameters] PageQuery query, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
         var (page, perPage) = query.Resolve(100, 1, 500);
@@ -132,16 +124,16 @@ public static class UserGroupEndpoints
             .Join(db.Members, gm => gm.UserKey, m => m.UserKey, (gm, m) => new { m.Id, m.Status, gm.User.UserName, gm.UserKey });
         var total = await members.CountAsync(cancellationToken);
         var items = await members.OrderBy(m => m.UserKey).Skip((page - 1) * perPage).Take(perPage).ToListAsync(cancellationToken);
-        return CloudflareResults.Ok(items.Select(m => new { id = m.Id, email = m.UserName, status = m.Status }).ToList(), PageQuery.Info(page, perPage, items.Count, total));
+        return CloudflareResults.Ok(items.Select(m => new UserGroupMemberView(m.Id, m.UserName, m.Status)).ToList(), PageQuery.Info(page, perPage, items.Count, total));
     }
 
-    private static Task<IResult> AddMembers(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken) =>
+    private static Task<Envelope<UserGroupView>> AddMembers(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken) =>
         ChangeMembersAsync(account_id, user_group_id, http, groups, db, ids => new AddMembers(ids), cancellationToken);
 
-    private static Task<IResult> ReplaceMembers(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken) =>
+    private static Task<Envelope<UserGroupView>> ReplaceMembers(string account_id, string user_group_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken) =>
         ChangeMembersAsync(account_id, user_group_id, http, groups, db, ids => new Domain.Groups.ReplaceMembers(ids), cancellationToken);
 
-    private static async Task<IResult> ChangeMembersAsync(string accountId, string groupId, HttpContext http, GroupProvisioning groups, ScimDbContext db,
+    private static async Task<Envelope<UserGroupView>> ChangeMembersAsync(string accountId, string groupId, HttpContext http, GroupProvisioning groups, ScimDbContext db,
         Func<IReadOnlyList<string>, MembershipChange> change, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, accountId, groupId, cancellationToken);
@@ -158,17 +150,17 @@ public static class UserGroupEndpoints
         return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
     }
 
-    private static async Task<IResult> RemoveMember(string account_id, string user_group_id, string member_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<IdView>, EnvelopeNotFound>> RemoveMember(string account_id, string user_group_id, string member_id, HttpContext http, GroupProvisioning groups, ScimDbContext db, CancellationToken cancellationToken)
     {
         var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
         var userIds = await UserIdsOfMembersAsync(db, account_id, [member_id], cancellationToken);
         if (userIds.Count == 0)
         {
-            return CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, "Member not found.");
+            return CloudflareResults.NotFound("Member not found.");
         }
 
         await groups.ChangeMembersAsync(Actor(http), group, new RemoveMembers(userIds), new { removedMemberId = member_id }, cancellationToken);
-        return CloudflareResults.Ok(new { id = member_id });
+        return CloudflareResults.Ok(new IdView(member_id));
     }
 
     private static Task<List<string>> UserIdsOfMembersAsync(ScimDbContext db, string accountId, IReadOnlyList<string> memberIds, CancellationToken cancellationToken) =>
@@ -180,17 +172,4 @@ public static class UserGroupEndpoints
             : throw DomainException.NotFound("User group not found.");
 
     private static Actor Actor(HttpContext http) => new(http.User.TokenId()!);
-}
-
-/// <summary>Cloudflare's policy object.</summary>
-internal static class PolicyView
-{
-    public static object From(Policy policy) => new
-    {
-        id = policy.Id,
-        access = policy.Access.ToString().ToLowerInvariant(),
-        permission_groups = policy.PermissionGroupIds.Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
-            .Select(r => new { id = r.Id, name = r.Name, meta = new { label = r.Label, scopes = ScopeView.ScopeName(r.Scope) } }),
-        resource_groups = new[] { new { id = policy.ResourceGroup.Id, name = policy.ResourceGroup.Name, scope = ScopeView.From(policy.ResourceGroup) } },
-    };
 }
