@@ -258,6 +258,11 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             // Set-based: a group of 100,000 members is deleted without loading them.
             change = change with { MembersRemoved = await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct) };
             await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+            foreach (var tracked in db.ChangeTracker.Entries<UserGroupMember>().Where(e => e.Entity.UserGroupKey == group.Key).ToList())
+            {
+                tracked.State = EntityState.Detached; // already deleted above
+            }
+
             db.UserGroups.Remove(group);
             audit.Record(change);
             await db.SaveChangesAsync(ct);
@@ -350,9 +355,16 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         var present = group.Key == 0 ? [] : await db.UserGroupMembers
             .Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey)).Select(m => m.UserKey).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var missing = keys.Except(present).ToList();
-        db.UserGroupMembers.AddRange(missing.Select(k => new UserGroupMember { UserGroupKey = group.Key, UserKey = k, Added = now }));
+        var missing = keys.Except(present).Select(k => new UserGroupMember { UserGroupKey = group.Key, UserKey = k, Added = now }).ToList();
+        db.UserGroupMembers.AddRange(missing);
         await db.SaveChangesAsync(cancellationToken);
+        // Membership is changed set-based from here on: rows left tracked would be deleted twice by a later group
+        // deletion in the same unit of work (a /Bulk request), and would hold a 100,000-member push in memory.
+        foreach (var member in missing)
+        {
+            db.Entry(member).State = EntityState.Detached;
+        }
+
         return missing.Count;
     }
 

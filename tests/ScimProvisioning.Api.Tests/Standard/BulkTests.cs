@@ -31,6 +31,24 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
     }
 
     [Fact]
+    public async Task A_group_created_filled_and_deleted_in_one_request_goes_through_every_step()
+    {
+        // One request, one unit of work: member rows written by an earlier operation must not trip a later deletion.
+        var account = await factory.CreateAccountAsync();
+        var body = await (await account.PostAsync("/Bulk", Bulk("""
+            [{"method":"POST","path":"/Users","bulkId":"u1","data":{"userName":"first@example.com"}},
+             {"method":"POST","path":"/Users","bulkId":"u2","data":{"userName":"second@example.com"}},
+             {"method":"POST","path":"/Groups","bulkId":"g","data":{"displayName":"Short-lived","members":[{"value":"bulkId:u1"}]}},
+             {"method":"PATCH","path":"/Groups/bulkId:g","data":{"Operations":[{"op":"add","path":"members","value":[{"value":"bulkId:u2"}]}]}},
+             {"method":"DELETE","path":"/Groups/bulkId:g"}]
+            """))).AssertStatusAsync(HttpStatusCode.OK);
+
+        Assert.Equal(["201", "201", "201", "204", "204"], body["Operations"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()));
+        var groups = await (await account.GetAsync("/Groups?filter=displayName%20eq%20%22Short-lived%22")).ReadJsonAsync();
+        Assert.Equal(0, groups["totalResults"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Circular_and_unknown_references_fail_with_409_and_do_not_block_the_rest()
     {
         var account = await factory.CreateAccountAsync();

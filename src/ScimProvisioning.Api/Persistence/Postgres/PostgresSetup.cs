@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Domain.Persistence;
+
+namespace ScimProvisioning.Api.Persistence.Postgres;
+
+/// <summary>PostgreSQL: pooled contexts over Npgsql, inserts in the request's transaction, a row lock per account.</summary>
+public static class PostgresSetup
+{
+    public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new InvalidOperationException(
+                "Database:Provider=Postgres needs ConnectionStrings:Scim (for example \"Host=127.0.0.1;Database=scim;Username=scim;Password=…\").");
+        }
+
+        services.AddDbContextPool<ScimDbContext>(options => options
+            .UseNpgsql(ConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
+        services.AddSingleton<IInsertUnits>(TransactionalInserts.Instance);
+        services.AddSingleton<IAccountLock>(PostgresAccountLock.Instance);
+        return services;
+    }
+
+    /// <summary>
+    /// Npgsql prepares a statement on the server after it has run a few times on a connection, unless the
+    /// connection string says otherwise: the SQL EF generates for the hot paths is the same on every request.
+    /// </summary>
+    public static string ConnectionString(string configured)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
+        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) &&
+            !configured.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 128;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScimProvisioning.Domain.Accounts;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Members;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Tokens;
+using ScimProvisioning.Domain.Users;
+
+namespace ScimProvisioning.Domain.Persistence.Configurations;
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).HasMaxLength(32);
+        builder.Property(a => a.Name).HasMaxLength(256);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using ScimProvisioning.Domain.Accounts;
+using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Members;
+using ScimProvisioning.Domain.Permissions;
+using ScimProvisioning.Domain.Tokens;
+using ScimProvisioning.Domain.Users;
+
+namespace ScimProvisioning.Domain.Persistence.Configurations;
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> builder)
+    {
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Id).HasMaxLength(32);
+        builder.HasIndex(t => t.AccountId);
+        builder.HasOne<Account>().WithMany().HasForeignKey(t => t.AccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace ScimProvisioning.Domain.Persistence;
+
+/// <summary>
+/// Runs a unit of <see cref="RowInserts"/> atomically. <see cref="TransactionalInserts"/> uses the context's
+/// transaction, or one of its own; an engine may commit many units together instead (SQLite's group commit).
+/// </summary>
+public interface IInsertUnits
+{
+    /// <summary>Runs <paramref name="unit"/>; when this returns, its rows are committed (or in the caller's open transaction).</summary>
+    Task RunAsync(DbContext db, Func<RowInserter, Task> unit, CancellationToken cancellationToken);
+}
