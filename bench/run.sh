@@ -9,7 +9,8 @@ quick=""; [ "${1:-}" = "--quick" ] && quick="--quick"
 users=100000; [ -n "$quick" ] && users=20000
 
 work=$(mktemp -d /tmp/scim-bench.XXXXXX)
-export Scim__Profile=Standard RateLimit__Enabled=false Bootstrap__PrintTokensOnStartup=false Auth__SigningKey="bench-signing-key-0123456789-0123456789-0123456789"
+export Scim__Profile=Standard RateLimit__Enabled=false Bootstrap__PrintTokensOnStartup=false
+export Auth__SigningKey="bench-signing-key-0123456789-0123456789-0123456789"
 if [ "$engine" = "postgres" ]; then
   export Database__Provider=Postgres ConnectionStrings__Scim="${BENCH_POSTGRES:?set BENCH_POSTGRES}"
 else

@@ -31,7 +31,10 @@ public static class ErrorResponses
         }
 
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(CloudflareEnvelope.Failure(cloudflareCode, detail), CloudflareEnvelope.JsonOptions), context.RequestAborted);
+        return context.Response.WriteAsync(
+            JsonSerializer.Serialize(CloudflareEnvelope.Failure(cloudflareCode, detail), CloudflareEnvelope.JsonOptions),
+            context.RequestAborted
+        );
     }
 
     public static IResult Scim(int status, string? scimType, string detail) =>
@@ -39,7 +42,8 @@ public static class ErrorResponses
 }
 
 /// <summary>A SCIM JSON document written with <c>Content-Type: application/scim+json</c>.</summary>
-public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Status200OK, string? location = null, string? etag = null) : IResult
+public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Status200OK, string? location = null, string? etag = null)
+    : IResult
 {
     public JsonNode Body => body;
 

@@ -1,16 +1,14 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Serilog;
 using ScimProvisioning.Api;
 using ScimProvisioning.Api.Admin;
 using ScimProvisioning.Api.Cli;
 using ScimProvisioning.Api.Scim;
+using Serilog;
 
 var commandLineMode = CommandLine.IsVerb(args);
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = CommandLine.ConfigurationArguments(args),
-    ContentRootPath = ApplicationDirectory.ContentRoot(args),
-});
+var builder = WebApplication.CreateBuilder(
+    new WebApplicationOptions { Args = CommandLine.ConfigurationArguments(args), ContentRootPath = ApplicationDirectory.ContentRoot(args) }
+);
 builder.AddScimServer(commandLineMode);
 var app = builder.Build();
 
@@ -19,61 +17,78 @@ if (commandLineMode)
     return await CommandLine.RunAsync(app.Services, args);
 }
 
-app.Use(async (context, next) =>
-{
-    // An API: nothing is sniffed, and authenticated answers are never cached. Set as the response starts, so
-    // answers the exception handler rewrites (it clears headers) carry them too.
-    context.Response.OnStarting(() =>
+app.Use(
+    async (context, next) =>
     {
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        context.Response.Headers.CacheControl = "no-store";
-        if (context.Request.Path.StartsWithSegments("/dashboard"))
+        // An API: nothing is sniffed, and authenticated answers are never cached. Set as the response starts, so
+        // answers the exception handler rewrites (it clears headers) carry them too.
+        context.Response.OnStarting(() =>
         {
-            // The dashboard loads only its own files and talks only to this server; no page may frame it.
-            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-            context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        }
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers.CacheControl = "no-store";
+            if (context.Request.Path.StartsWithSegments("/dashboard"))
+            {
+                // The dashboard loads only its own files and talks only to this server; no page may frame it.
+                context.Response.Headers.ContentSecurityPolicy =
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors "
+                    + "'none'; base-uri 'none'; form-action 'self'";
+                context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            }
 
-        return Task.CompletedTask;
-    });
-    await next();
-});
+            return Task.CompletedTask;
+        });
+        await next();
+    }
+);
+
 // Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
 app.UseExceptionHandler();
+
 // An error the framework answers without a body (no route: 404; a route without that method: 405) gets the error
 // format of the API that was called, as every other error does.
 app.UseStatusCodePages(async context =>
 {
     var http = context.HttpContext;
     var status = http.Response.StatusCode;
-    var detail = status == StatusCodes.Status405MethodNotAllowed
-        ? $"{http.Request.Method} is not allowed on {http.Request.Path}."
-        : $"Nothing is served at {http.Request.Method} {http.Request.Path}.";
+    var detail =
+        status == StatusCodes.Status405MethodNotAllowed
+            ? $"{http.Request.Method} is not allowed on {http.Request.Path}."
+            : $"Nothing is served at {http.Request.Method} {http.Request.Path}.";
     await ErrorResponses.WriteAsync(http, status, null, detail, AdminErrorCodes.ForStatus(status, null));
 });
-// The dashboard (wwwroot/dashboard): static files, no build step; it signs in with an admin token kept in the tab.
-app.Use(async (context, next) =>
-{
-    if (context.Request.Path.Equals("/dashboard", StringComparison.Ordinal))
-    {
-        context.Response.Redirect("/dashboard/");
-        return;
-    }
 
-    await next();
-});
+// The dashboard (wwwroot/dashboard): static files, no build step; it signs in with an admin token kept in the tab.
+app.Use(
+    async (context, next) =>
+    {
+        if (context.Request.Path.Equals("/dashboard", StringComparison.Ordinal))
+        {
+            context.Response.Redirect("/dashboard/");
+            return;
+        }
+
+        await next();
+    }
+);
+
 // Static files (only the dashboard's) and the OpenAPI pages are branches, so SCIM requests skip their middleware.
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/dashboard"), dashboard =>
-{
-    dashboard.UseDefaultFiles();
-    dashboard.UseStaticFiles();
-});
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
-{
-    swagger.UseSwagger();
-    swagger.UseSwaggerUI();
-});
+app.UseWhen(
+    context => context.Request.Path.StartsWithSegments("/dashboard"),
+    dashboard =>
+    {
+        dashboard.UseDefaultFiles();
+        dashboard.UseStaticFiles();
+    }
+);
+app.UseWhen(
+    context => context.Request.Path.StartsWithSegments("/swagger"),
+    swagger =>
+    {
+        swagger.UseSwagger();
+        swagger.UseSwaggerUI();
+    }
+);
 app.UseAuthentication();
 app.UseRateLimiter();
 app.UseAuthorization();

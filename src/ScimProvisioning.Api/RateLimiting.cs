@@ -26,25 +26,36 @@ public static class RateLimiting
                 }
 
                 var key = context.User.TokenId() ?? "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = options.PermitLimit,
-                    Window = TimeSpan.FromSeconds(options.WindowSeconds),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    key,
+                    _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.PermitLimit,
+                        Window = TimeSpan.FromSeconds(options.WindowSeconds),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }
+                );
             });
             limiter.OnRejected = async (context, cancellationToken) =>
             {
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(options.WindowSeconds);
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? wait
+                    : TimeSpan.FromSeconds(options.WindowSeconds);
                 var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
                 var headers = context.HttpContext.Response.Headers;
                 headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 headers["x-ratelimit-limit"] = options.PermitLimit.ToString(CultureInfo.InvariantCulture);
                 headers["x-ratelimit-remaining"] = "0";
                 headers["x-ratelimit-reset"] = DateTimeOffset.UtcNow.AddSeconds(seconds).ToString("R", CultureInfo.InvariantCulture);
-                await ErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, null,
-                    $"Rate limit exceeded: at most {options.PermitLimit} requests per {options.WindowSeconds} seconds per token. Retry after {seconds} seconds.", Admin.AdminErrorCodes.RateLimited);
+                await ErrorResponses.WriteAsync(
+                    context.HttpContext,
+                    StatusCodes.Status429TooManyRequests,
+                    null,
+                    $"Rate limit exceeded: at most {options.PermitLimit} requests per {options.WindowSeconds} seconds per token. Retry "
+                        + $"after {seconds} seconds.",
+                    Admin.AdminErrorCodes.RateLimited
+                );
             };
         });
         return services;

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
-using Serilog;
-using Serilog.Events;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Api.Health;
@@ -14,6 +12,8 @@ using ScimProvisioning.Domain.Accounts;
 using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Users;
+using Serilog;
+using Serilog.Events;
 
 namespace ScimProvisioning.Api;
 
@@ -22,20 +22,26 @@ public static class ServiceSetup
     public static WebApplicationBuilder AddScimServer(this WebApplicationBuilder builder, bool commandLineMode)
     {
         var configuration = builder.Configuration;
-        builder.Host.UseSerilog((context, services, logger) => logger
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", commandLineMode ? LogEventLevel.Warning : LogEventLevel.Information)
-            .ReadFrom.Configuration(context.Configuration)
-            .Enrich.FromLogContext()
-            // Verbs print results on stdout; their logs go to stderr.
-            .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null)
-            // Extra sinks registered in DI (the tests capture the log this way to prove no secret reaches it).
-            .WriteTo.Sink(new SinkFanOut(services.GetServices<Serilog.Core.ILogEventSink>().ToList())),
+        builder.Host.UseSerilog(
+            (context, services, logger) =>
+                logger
+                    .MinimumLevel.Information()
+                    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+                    .MinimumLevel.Override("Microsoft.EntityFrameworkCore", LogEventLevel.Warning)
+                    .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
+                    .MinimumLevel.Override(
+                        "Microsoft.Hosting.Lifetime",
+                        commandLineMode ? LogEventLevel.Warning : LogEventLevel.Information
+                    )
+                    .ReadFrom.Configuration(context.Configuration)
+                    .Enrich.FromLogContext()
+                    // Verbs print results on stdout; their logs go to stderr.
+                    .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null)
+                    // Extra sinks registered in DI (the tests capture the log this way to prove no secret reaches it).
+                    .WriteTo.Sink(new SinkFanOut(services.GetServices<Serilog.Core.ILogEventSink>().ToList())),
             // Each host keeps its own logger (several run side by side in the tests); the static one is left alone.
-            preserveStaticLogger: true);
+            preserveStaticLogger: true
+        );
 
         var scimOptions = configuration.GetSection(ScimOptions.Section).Get<ScimOptions>() ?? new ScimOptions();
         builder.Services.Configure<ScimOptions>(configuration.GetSection(ScimOptions.Section));
@@ -68,7 +74,9 @@ public static class ServiceSetup
         builder.Services.AddScoped<ScimUsers>();
         builder.Services.AddScoped<ScimGroups>();
         builder.Services.AddScimAuth();
-        builder.Services.AddScimRateLimiting(configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions());
+        builder.Services.AddScimRateLimiting(
+            configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions()
+        );
         builder.Services.AddExceptionHandler<ScimExceptionHandler>();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
@@ -80,25 +88,33 @@ public static class ServiceSetup
         builder.Services.AddEndpointsApiExplorer();
         // Admin responses are written in Cloudflare's snake_case; the schemas Swagger shows use the same names.
         builder.Services.AddSingleton<Swashbuckle.AspNetCore.SwaggerGen.ISerializerDataContractResolver>(
-            new Swashbuckle.AspNetCore.SwaggerGen.JsonSerializerDataContractResolver(Admin.CloudflareEnvelope.JsonOptions));
+            new Swashbuckle.AspNetCore.SwaggerGen.JsonSerializerDataContractResolver(Admin.CloudflareEnvelope.JsonOptions)
+        );
         builder.Services.AddSwaggerGen(swagger =>
         {
             swagger.OperationFilter<ScimRequestBodyFilter>();
-            swagger.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "ScimProvisioning",
-                Version = "v1",
-                Description = "A SCIM 2.0 service provider that emulates Cloudflare's dashboard SCIM. SCIM endpoints live under " +
-                              "/client/v4/accounts/{account_id}/scim/v2; the admin API follows Cloudflare's v4 envelope. " +
-                              "Endpoints marked 'Extension' are not part of Cloudflare's API.",
-            });
-            swagger.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                BearerFormat = "JWT",
-                Description = "An account API token (from the startup banner, `bootstrap --json` or `tokens create`).",
-            });
+            swagger.SwaggerDoc(
+                "v1",
+                new OpenApiInfo
+                {
+                    Title = "ScimProvisioning",
+                    Version = "v1",
+                    Description =
+                        "A SCIM 2.0 service provider that emulates Cloudflare's dashboard SCIM. SCIM endpoints live under "
+                        + "/client/v4/accounts/{account_id}/scim/v2; the admin API follows Cloudflare's v4 envelope. "
+                        + "Endpoints marked 'Extension' are not part of Cloudflare's API.",
+                }
+            );
+            swagger.AddSecurityDefinition(
+                "bearer",
+                new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "JWT",
+                    Description = "An account API token (from the startup banner, `bootstrap --json` or `tokens create`).",
+                }
+            );
             swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference("bearer", document)] = [],

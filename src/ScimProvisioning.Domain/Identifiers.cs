@@ -7,8 +7,7 @@ public static class Identifiers
 {
     public static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    public static bool IsTag(string? value) =>
-        value is { Length: 32 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
+    public static bool IsTag(string? value) => value is { Length: 32 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
     /// <summary>A stable tag derived from a name: identical on every install.</summary>
     public static string StableTag(string seed) =>
@@ -27,7 +26,12 @@ public static class Identifiers
         {
             if (required || value is { Length: > 0 })
             {
-                throw new DomainException(DomainErrorKind.Invalid, $"{field} is required and must not be empty.", field, Changes.ProvisioningRules.IdentifierText);
+                throw new DomainException(
+                    DomainErrorKind.Invalid,
+                    $"{field} is required and must not be empty.",
+                    field,
+                    Changes.ProvisioningRules.IdentifierText
+                );
             }
 
             return;
@@ -35,15 +39,28 @@ public static class Identifiers
 
         if (value.Length > MaxLength)
         {
-            throw new DomainException(DomainErrorKind.Invalid, $"{field} is longer than {MaxLength} characters.", field, Changes.ProvisioningRules.IdentifierText);
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                $"{field} is longer than {MaxLength} characters.",
+                field,
+                Changes.ProvisioningRules.IdentifierText
+            );
         }
 
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (char.IsControl(c) || (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[++i]))))
+            if (
+                char.IsControl(c)
+                || (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[++i])))
+            )
             {
-                throw new DomainException(DomainErrorKind.Invalid, $"{field} must not contain control characters or invalid Unicode.", field, Changes.ProvisioningRules.IdentifierText);
+                throw new DomainException(
+                    DomainErrorKind.Invalid,
+                    $"{field} must not contain control characters or invalid Unicode.",
+                    field,
+                    Changes.ProvisioningRules.IdentifierText
+                );
             }
         }
     }

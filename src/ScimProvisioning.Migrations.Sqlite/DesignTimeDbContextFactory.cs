@@ -8,7 +8,12 @@ namespace ScimProvisioning.Migrations.Sqlite;
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<ScimDbContext>
 {
     public ScimDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<ScimDbContext>()
-            .UseSqlite("Data Source=design-time.db", sqlite => sqlite.MigrationsAssembly(typeof(DesignTimeDbContextFactory).Assembly.GetName().Name))
-            .Options);
+        new(
+            new DbContextOptionsBuilder<ScimDbContext>()
+                .UseSqlite(
+                    "Data Source=design-time.db",
+                    sqlite => sqlite.MigrationsAssembly(typeof(DesignTimeDbContextFactory).Assembly.GetName().Name)
+                )
+                .Options
+        );
 }

@@ -49,7 +49,8 @@ run_profile() {
   local account token
   account=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["accountId"])' "$json")
   token=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["scimToken"])' "$json")
-  (cd / && Scim__Profile=$profile Bootstrap__PrintTokensOnStartup=false exec dotnet "$pub/ScimProvisioning.Api.dll" --urls "http://127.0.0.1:$port") >"$dir/server.log" 2>&1 &
+  (cd / && Scim__Profile=$profile Bootstrap__PrintTokensOnStartup=false \
+    exec dotnet "$pub/ScimProvisioning.Api.dll" --urls "http://127.0.0.1:$port") >"$dir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     if curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; then ready=1; break; fi

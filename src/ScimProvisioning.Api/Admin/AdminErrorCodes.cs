@@ -31,21 +31,22 @@ public static class AdminErrorCodes
     public const int RateLimited = 971;
 
     /// <summary>The code of a protocol-level refusal by its HTTP status (and SCIM type, which tells bad JSON from a bad value).</summary>
-    public static int ForStatus(int status, string? scimType) => status switch
-    {
-        400 when scimType == ScimErrorTypes.InvalidSyntax => InvalidJson,
-        400 => InvalidValue,
-        401 => Unauthenticated,
-        403 => Forbidden,
-        404 => NotFound,
-        405 => MethodNotAllowed,
-        409 => Conflict,
-        412 => PreconditionFailed,
-        413 => PayloadTooLarge,
-        415 => UnsupportedMediaType,
-        429 => RateLimited,
-        499 => Cancelled,
-        >= 500 => Internal,
-        _ => InvalidValue,
-    };
+    public static int ForStatus(int status, string? scimType) =>
+        status switch
+        {
+            400 when scimType == ScimErrorTypes.InvalidSyntax => InvalidJson,
+            400 => InvalidValue,
+            401 => Unauthenticated,
+            403 => Forbidden,
+            404 => NotFound,
+            405 => MethodNotAllowed,
+            409 => Conflict,
+            412 => PreconditionFailed,
+            413 => PayloadTooLarge,
+            415 => UnsupportedMediaType,
+            429 => RateLimited,
+            499 => Cancelled,
+            >= 500 => Internal,
+            _ => InvalidValue,
+        };
 }

@@ -10,9 +10,7 @@ using ScimProvisioning.Domain.Permissions;
 namespace ScimProvisioning.Api.Admin;
 
 /// <summary>Cloudflare's page/per_page paging.</summary>
-public sealed record PageQuery(
-    [property: FromQuery(Name = "page")] int? Page,
-    [property: FromQuery(Name = "per_page")] int? PerPage)
+public sealed record PageQuery([property: FromQuery(Name = "page")] int? Page, [property: FromQuery(Name = "per_page")] int? PerPage)
 {
     public (int Page, int PerPage) Resolve(int defaultPerPage, int minPerPage, int maxPerPage) =>
         (Math.Max(1, Page ?? 1), Math.Clamp(PerPage ?? defaultPerPage, minPerPage, maxPerPage));
@@ -46,12 +44,16 @@ public static class AdminRequests
             throw Invalid($"'{field}' must be an array of ids or {{\"id\": …}} objects.", field);
         }
 
-        return array.Select(item => item switch
-        {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-            JsonObject o when Text(o, "id") is { } id => id,
-            _ => throw Invalid($"Each entry of '{field}' must be an id string or an {{\"id\": …}} object.", field),
-        }).ToList();
+        return array
+            .Select(item =>
+                item switch
+                {
+                    JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+                    JsonObject o when Text(o, "id") is { } id => id,
+                    _ => throw Invalid($"Each entry of '{field}' must be an id string or an {{\"id\": …}} object.", field),
+                }
+            )
+            .ToList();
     }
 
     /// <summary>
@@ -65,38 +67,45 @@ public static class AdminRequests
             throw Invalid("'policies' must be an array.", "policies");
         }
 
-        return array.Select(item =>
-        {
-            if (item is not JsonObject policy)
+        return array
+            .Select(item =>
             {
-                throw Invalid("Each policy must be an object.", "policies");
-            }
+                if (item is not JsonObject policy)
+                {
+                    throw Invalid("Each policy must be an object.", "policies");
+                }
 
-            var access = Text(policy, "access") switch
-            {
-                "allow" => PolicyAccess.Allow,
-                "deny" => PolicyAccess.Deny,
-                _ => throw Invalid("A policy's 'access' must be \"allow\" or \"deny\".", "access"),
-            };
-            var roles = Ids(policy["permission_groups"], "permission_groups");
-            if (policy["resource_groups"] is not JsonArray { Count: 1 } scopes)
-            {
-                throw Invalid("A policy needs exactly one entry in 'resource_groups' (its scope).", "resource_groups");
-            }
+                var access = Text(policy, "access") switch
+                {
+                    "allow" => PolicyAccess.Allow,
+                    "deny" => PolicyAccess.Deny,
+                    _ => throw Invalid("A policy's 'access' must be \"allow\" or \"deny\".", "access"),
+                };
+                var roles = Ids(policy["permission_groups"], "permission_groups");
+                if (policy["resource_groups"] is not JsonArray { Count: 1 } scopes)
+                {
+                    throw Invalid("A policy needs exactly one entry in 'resource_groups' (its scope).", "resource_groups");
+                }
 
-            var scope = scopes[0];
-            if (scope is JsonValue single && single.GetValueKind() == JsonValueKind.String)
-            {
-                return new PolicyDraft(access, roles, single.GetValue<string>(), null);
-            }
+                var scope = scopes[0];
+                if (scope is JsonValue single && single.GetValueKind() == JsonValueKind.String)
+                {
+                    return new PolicyDraft(access, roles, single.GetValue<string>(), null);
+                }
 
-            if (scope is JsonObject scopeObject && scopeObject["scope"] is { } inline)
-            {
-                return new PolicyDraft(access, roles, null, Scope(inline));
-            }
+                if (scope is JsonObject scopeObject && scopeObject["scope"] is { } inline)
+                {
+                    return new PolicyDraft(access, roles, null, Scope(inline));
+                }
 
-            return new PolicyDraft(access, roles, Text(scope, "id") ?? throw Invalid("A resource group needs an 'id' or an inline 'scope'.", "resource_groups"), null);
-        }).ToList();
+                return new PolicyDraft(
+                    access,
+                    roles,
+                    Text(scope, "id") ?? throw Invalid("A resource group needs an 'id' or an inline 'scope'.", "resource_groups"),
+                    null
+                );
+            })
+            .ToList();
     }
 
     /// <summary><c>{key, objects:[{key}]}</c> (or a one-element array of it, as older SDKs send).</summary>
@@ -113,6 +122,18 @@ public static class AdminRequests
             throw Invalid("scope.objects must be an array of {\"key\": …}.", "scope");
         }
 
-        return new ScopeDraft(key, objects.Select(o => Text(o, "key") ?? (o is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw Invalid("Each scope object needs a 'key'.", "scope"))).ToList());
+        return new ScopeDraft(
+            key,
+            objects
+                .Select(o =>
+                    Text(o, "key")
+                    ?? (
+                        o is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                            ? v.GetValue<string>()
+                            : throw Invalid("Each scope object needs a 'key'.", "scope")
+                    )
+                )
+                .ToList()
+        );
     }
 }

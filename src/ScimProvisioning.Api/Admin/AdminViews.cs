@@ -17,14 +17,16 @@ public sealed record ScopeObjectView(string Key);
 /// <summary>A scope: <c>{key: com.cloudflare.api.account.&lt;id&gt;, objects: [{key}]}</c>.</summary>
 public sealed record ScopeView(string Key, IReadOnlyList<ScopeObjectView> Objects)
 {
-    public static ScopeView From(ResourceGroup group) => new(group.ScopeKey, group.ScopeObjects.Select(o => new ScopeObjectView(o)).ToList());
+    public static ScopeView From(ResourceGroup group) =>
+        new(group.ScopeKey, group.ScopeObjects.Select(o => new ScopeObjectView(o)).ToList());
 
-    public static string ScopeName(ScopeKind kind) => kind switch
-    {
-        ScopeKind.Account => "com.cloudflare.api.account",
-        ScopeKind.Domain => "com.cloudflare.api.account.zone",
-        _ => "com.cloudflare.api.account.resource",
-    };
+    public static string ScopeName(ScopeKind kind) =>
+        kind switch
+        {
+            ScopeKind.Account => "com.cloudflare.api.account",
+            ScopeKind.Domain => "com.cloudflare.api.account.zone",
+            _ => "com.cloudflare.api.account.resource",
+        };
 }
 
 public sealed record RoleMetaView(string Label, string Scopes);
@@ -34,14 +36,24 @@ public sealed record PolicyRoleView(string Id, string Name, RoleMetaView Meta);
 public sealed record PolicyResourceGroupView(string Id, string Name, ScopeView Scope);
 
 /// <summary>Cloudflare's policy object.</summary>
-public sealed record PolicyView(string Id, string Access, IReadOnlyList<PolicyRoleView> PermissionGroups, IReadOnlyList<PolicyResourceGroupView> ResourceGroups)
+public sealed record PolicyView(
+    string Id,
+    string Access,
+    IReadOnlyList<PolicyRoleView> PermissionGroups,
+    IReadOnlyList<PolicyResourceGroupView> ResourceGroups
+)
 {
-    public static PolicyView From(Policy policy) => new(
-        policy.Id,
-        policy.Access.ToString().ToLowerInvariant(),
-        policy.PermissionGroupIds.Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
-            .Select(r => new PolicyRoleView(r.Id, r.Name, new RoleMetaView(r.Label, ScopeView.ScopeName(r.Scope)))).ToList(),
-        [new PolicyResourceGroupView(policy.ResourceGroup.Id, policy.ResourceGroup.Name, ScopeView.From(policy.ResourceGroup))]);
+    public static PolicyView From(Policy policy) =>
+        new(
+            policy.Id,
+            policy.Access.ToString().ToLowerInvariant(),
+            policy
+                .PermissionGroupIds.Select(PermissionGroupCatalog.Find)
+                .OfType<PermissionGroup>()
+                .Select(r => new PolicyRoleView(r.Id, r.Name, new RoleMetaView(r.Label, ScopeView.ScopeName(r.Scope))))
+                .ToList(),
+            [new PolicyResourceGroupView(policy.ResourceGroup.Id, policy.ResourceGroup.Name, ScopeView.From(policy.ResourceGroup))]
+        );
 }
 
 public sealed record MemberUserView(string Id, string Email, string? FirstName, string? LastName, bool TwoFactorAuthenticationEnabled);
@@ -49,8 +61,15 @@ public sealed record MemberUserView(string Id, string Email, string? FirstName, 
 public sealed record MemberRoleView(string Id, string Name, string Description, IReadOnlyDictionary<string, string> Permissions);
 
 /// <summary>Cloudflare's member object; <c>scim_provisioned</c> is an extension (the dashboard's SCIM badge).</summary>
-public sealed record MemberView(string Id, string Email, string Status, bool? ScimProvisioned, MemberUserView User,
-    IReadOnlyList<MemberRoleView> Roles, IReadOnlyList<PolicyView> Policies)
+public sealed record MemberView(
+    string Id,
+    string Email,
+    string Status,
+    bool? ScimProvisioned,
+    MemberUserView User,
+    IReadOnlyList<MemberRoleView> Roles,
+    IReadOnlyList<PolicyView> Policies
+)
 {
     public static MemberView From(Member member, IEnumerable<Policy> policies, bool? scimProvisioned = null)
     {
@@ -62,31 +81,68 @@ public sealed record MemberView(string Id, string Email, string Status, bool? Sc
             scimProvisioned,
             new MemberUserView(member.User.Id, member.User.UserName, member.User.GivenName, member.User.FamilyName, false),
             list.Where(p => p.Access == PolicyAccess.Allow)
-                .SelectMany(p => p.PermissionGroupIds).Distinct(StringComparer.Ordinal)
-                .Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>()
-                .Select(r => new MemberRoleView(r.Id, r.Name, r.Description, new Dictionary<string, string>())).ToList(),
-            list.Select(PolicyView.From).ToList());
+                .SelectMany(p => p.PermissionGroupIds)
+                .Distinct(StringComparer.Ordinal)
+                .Select(PermissionGroupCatalog.Find)
+                .OfType<PermissionGroup>()
+                .Select(r => new MemberRoleView(r.Id, r.Name, r.Description, new Dictionary<string, string>()))
+                .ToList(),
+            list.Select(PolicyView.From).ToList()
+        );
     }
 }
 
 public sealed record RoleSourceView(string Type, string? PolicyId, string? GroupId, string? GroupName);
 
-public sealed record EffectiveRoleView(string Id, string Name, ScopeView Scope, string? ResourceGroupId, IReadOnlyList<RoleSourceView> Sources);
+public sealed record EffectiveRoleView(
+    string Id,
+    string Name,
+    ScopeView Scope,
+    string? ResourceGroupId,
+    IReadOnlyList<RoleSourceView> Sources
+);
 
 /// <summary>Extension: every role a member holds, its scope and every source granting it.</summary>
 public sealed record EffectivePermissionsView(string MemberId, IReadOnlyList<EffectiveRoleView> Roles)
 {
-    public static EffectivePermissionsView From(string memberId, IEnumerable<EffectiveRole> roles) => new(memberId, roles.Select(r =>
-        new EffectiveRoleView(r.Role.Id, r.Role.Name, ScopeView.From(r.Scope), r.Scope.Id.Length == 0 ? null : r.Scope.Id,
-            r.Sources.Select(s => new RoleSourceView(s.Type, s.PolicyId, s.GroupId, s.GroupName)).ToList())).ToList());
+    public static EffectivePermissionsView From(string memberId, IEnumerable<EffectiveRole> roles) =>
+        new(
+            memberId,
+            roles
+                .Select(r => new EffectiveRoleView(
+                    r.Role.Id,
+                    r.Role.Name,
+                    ScopeView.From(r.Scope),
+                    r.Scope.Id.Length == 0 ? null : r.Scope.Id,
+                    r.Sources.Select(s => new RoleSourceView(s.Type, s.PolicyId, s.GroupId, s.GroupName)).ToList()
+                ))
+                .ToList()
+        );
 }
 
 /// <summary>A user group with its policies; <c>scim_managed</c>, <c>system</c> and <c>member_count</c> are extensions.</summary>
-public sealed record UserGroupView(string Id, string Name, DateTime CreatedOn, DateTime ModifiedOn, bool ScimManaged, bool System, int MemberCount,
-    IReadOnlyList<PolicyView> Policies)
+public sealed record UserGroupView(
+    string Id,
+    string Name,
+    DateTime CreatedOn,
+    DateTime ModifiedOn,
+    bool ScimManaged,
+    bool System,
+    int MemberCount,
+    IReadOnlyList<PolicyView> Policies
+)
 {
     public static UserGroupView From(UserGroup group, int memberCount, IEnumerable<Policy> policies) =>
-        new(group.Id, group.Name, group.Created, group.LastModified, group.IsScimManaged, group.IsSystem, memberCount, policies.Select(PolicyView.From).ToList());
+        new(
+            group.Id,
+            group.Name,
+            group.Created,
+            group.LastModified,
+            group.IsScimManaged,
+            group.IsSystem,
+            memberCount,
+            policies.Select(PolicyView.From).ToList()
+        );
 }
 
 public sealed record UserGroupMemberView(string Id, string Email, string Status);
@@ -96,7 +152,12 @@ public sealed record ResourceGroupMetaView(string Key, string Kind);
 public sealed record ResourceGroupView(string Id, string Name, ScopeView Scope, ResourceGroupMetaView Meta)
 {
     public static ResourceGroupView From(ResourceGroup group) =>
-        new(group.Id, group.Name, ScopeView.From(group), new ResourceGroupMetaView(group.ScopeKey, group.Kind.ToString().ToLowerInvariant()));
+        new(
+            group.Id,
+            group.Name,
+            ScopeView.From(group),
+            new ResourceGroupMetaView(group.ScopeKey, group.Kind.ToString().ToLowerInvariant())
+        );
 }
 
 public sealed record PermissionGroupMetaView(string Label, string Scopes, string Description, string Editable);
@@ -114,8 +175,22 @@ public sealed record AuditActorView(string TokenId);
 public sealed record AuditResourceView(string Type, string? Id);
 
 /// <summary>One audit event; <c>summary</c> is the change description the write made.</summary>
-public sealed record AuditEventView(string Id, DateTime When, AuditActionView Action, AuditActorView Actor, AuditResourceView Resource, JsonElement? Summary)
+public sealed record AuditEventView(
+    string Id,
+    DateTime When,
+    AuditActionView Action,
+    AuditActorView Actor,
+    AuditResourceView Resource,
+    JsonElement? Summary
+)
 {
-    public static AuditEventView From(AuditEvent e) => new(e.Id, e.OccurredAt, new AuditActionView(e.Action, e.Outcome), new AuditActorView(e.ActorTokenId),
-        new AuditResourceView(e.ResourceType, e.ResourceId), e.Summary is null ? null : JsonSerializer.Deserialize<JsonElement>(e.Summary));
+    public static AuditEventView From(AuditEvent e) =>
+        new(
+            e.Id,
+            e.OccurredAt,
+            new AuditActionView(e.Action, e.Outcome),
+            new AuditActorView(e.ActorTokenId),
+            new AuditResourceView(e.ResourceType, e.ResourceId),
+            e.Summary is null ? null : JsonSerializer.Deserialize<JsonElement>(e.Summary)
+        );
 }

@@ -17,16 +17,26 @@ public static class AuditLogEndpoints
         [property: FromQuery(Name = "resource_id")] string? ResourceId,
         [property: FromQuery(Name = "outcome")] string? Outcome,
         [property: FromQuery(Name = "since")] DateTime? Since,
-        [property: FromQuery(Name = "before")] DateTime? Before);
+        [property: FromQuery(Name = "before")] DateTime? Before
+    );
 
     public static RouteGroupBuilder MapAdminAuditLogs(this RouteGroupBuilder accounts)
     {
-        accounts.MapGet("/audit_logs", List).WithTags("Audit log").RequireAuthorization(Policies.AuditRead)
-            .WithName("ListAuditLogs").WithSummary("Audit events, newest first; filter by action, actor (token id), resource_id, outcome, since, before");
+        accounts
+            .MapGet("/audit_logs", List)
+            .WithTags("Audit log")
+            .RequireAuthorization(Policies.AuditRead)
+            .WithName("ListAuditLogs")
+            .WithSummary("Audit events, newest first; filter by action, actor (token id), resource_id, outcome, since, before");
         return accounts;
     }
 
-    private static async Task<Envelope<List<AuditEventView>>> List(string account_id, [AsParameters] Query query, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<AuditEventView>>> List(
+        string account_id,
+        [AsParameters] Query query,
+        ScimDbContext db,
+        CancellationToken cancellationToken
+    )
     {
         var (page, perPage) = new PageQuery(query.Page, query.PerPage).Resolve(50, 1, 1000);
         var events = db.AuditEvents.AsNoTracking().Where(e => e.AccountId == account_id);

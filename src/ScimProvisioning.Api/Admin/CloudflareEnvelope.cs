@@ -12,19 +12,22 @@ public sealed record CloudflareEnvelope<T>(
     IReadOnlyList<CloudflareError> Errors,
     IReadOnlyList<CloudflareMessage> Messages,
     T? Result,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ResultInfo? ResultInfo);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ResultInfo? ResultInfo
+);
 
 public static class CloudflareEnvelope
 {
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    public static JsonSerializerOptions JsonOptions { get; } =
+        new(JsonSerializerDefaults.Web)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
 
     public static CloudflareEnvelope<T> Ok<T>(T result, ResultInfo? info = null) => new(true, [], [], result, info);
 
-    public static CloudflareEnvelope<object> Failure(int code, string message) => new(false, [new CloudflareError(code, message)], [], null, null);
+    public static CloudflareEnvelope<object> Failure(int code, string message) =>
+        new(false, [new CloudflareError(code, message)], [], null, null);
 }
 
 public sealed record CloudflareError(int Code, string Message);
@@ -42,7 +45,9 @@ public sealed class Envelope<T>(T result, ResultInfo? info = null) : IResult, IE
         Results.Json(CloudflareEnvelope.Ok(result, info), CloudflareEnvelope.JsonOptions).ExecuteAsync(httpContext);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CloudflareEnvelope<T>), ["application/json"]));
+        builder.Metadata.Add(
+            new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CloudflareEnvelope<T>), ["application/json"])
+        );
 }
 
 /// <summary>404 in the envelope (code 1003), for handlers whose only other outcome is a found resource.</summary>
@@ -52,7 +57,9 @@ public sealed class EnvelopeNotFound(string message) : IResult, IEndpointMetadat
         CloudflareResults.Error(StatusCodes.Status404NotFound, AdminErrorCodes.NotFound, message).ExecuteAsync(httpContext);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(CloudflareEnvelope<object>), ["application/json"]));
+        builder.Metadata.Add(
+            new ProducesResponseTypeMetadata(StatusCodes.Status404NotFound, typeof(CloudflareEnvelope<object>), ["application/json"])
+        );
 }
 
 /// <summary>Results in the envelope, serialised with Cloudflare's snake_case names.</summary>
@@ -64,7 +71,11 @@ public static class CloudflareResults
 
     /// <summary>400 in the envelope, declared for Swagger (a typed <c>JsonHttpResult</c>).</summary>
     public static JsonHttpResult<CloudflareEnvelope<object>> BadRequest(int code, string message) =>
-        TypedResults.Json(CloudflareEnvelope.Failure(code, message), CloudflareEnvelope.JsonOptions, statusCode: StatusCodes.Status400BadRequest);
+        TypedResults.Json(
+            CloudflareEnvelope.Failure(code, message),
+            CloudflareEnvelope.JsonOptions,
+            statusCode: StatusCodes.Status400BadRequest
+        );
 
     public static IResult Error(int status, int code, string message) =>
         Results.Json(CloudflareEnvelope.Failure(code, message), CloudflareEnvelope.JsonOptions, statusCode: status);

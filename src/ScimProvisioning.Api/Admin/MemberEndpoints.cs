@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Members;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Persistence;
-using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Users;
 
 namespace ScimProvisioning.Api.Admin;
@@ -17,18 +17,37 @@ public static class MemberEndpoints
     public static RouteGroupBuilder MapAdminMembers(this RouteGroupBuilder accounts)
     {
         var members = accounts.MapGroup("/members").WithTags("Account members");
-        members.MapGet("", ListMembers).RequireAuthorization(Policies.AccountRead)
-            .WithName("ListAccountMembers").WithSummary("List account members (Cloudflare envelope, page/per_page)");
-        members.MapGet("/{member_id}", GetMember).RequireAuthorization(Policies.AccountRead)
-            .WithName("GetAccountMember").WithSummary("Get one account member");
-        members.MapPost("", AddMember).RequireAuthorization(Policies.AccountWrite)
-            .WithName("AddAccountMember").WithSummary("Add a member the traditional way: {email, roles:[id…]} or {email, policies:[…]}");
-        members.MapPut("/{member_id}", UpdateMember).RequireAuthorization(Policies.AccountWrite)
+        members
+            .MapGet("", ListMembers)
+            .RequireAuthorization(Policies.AccountRead)
+            .WithName("ListAccountMembers")
+            .WithSummary("List account members (Cloudflare envelope, page/per_page)");
+        members
+            .MapGet("/{member_id}", GetMember)
+            .RequireAuthorization(Policies.AccountRead)
+            .WithName("GetAccountMember")
+            .WithSummary("Get one account member");
+        members
+            .MapPost("", AddMember)
+            .RequireAuthorization(Policies.AccountWrite)
+            .WithName("AddAccountMember")
+            .WithSummary("Add a member the traditional way: {email, roles:[id…]} or {email, policies:[…]}");
+        members
+            .MapPut("/{member_id}", UpdateMember)
+            .RequireAuthorization(Policies.AccountWrite)
             .WithName("UpdateAccountMember")
-            .WithSummary("Replace a member's direct policies: {roles:[id or {id}…]} (account scope) or {policies:[…]}. Works with the SCIM token (Cloudflare's Super Administrator recovery).");
-        members.MapDelete("/{member_id}", RemoveMember).RequireAuthorization(Policies.AccountWrite)
-            .WithName("RemoveAccountMember").WithSummary("Remove a member from the account (its user is deprovisioned: active false)");
-        members.MapGet("/{member_id}/effective_permissions", GetEffectivePermissions).RequireAuthorization(Policies.AccountRead)
+            .WithSummary(
+                "Replace a member's direct policies: {roles:[id or {id}…]} (account scope) or {policies:[…]}. "
+                    + "Works with the SCIM token (Cloudflare's Super Administrator recovery)."
+            );
+        members
+            .MapDelete("/{member_id}", RemoveMember)
+            .RequireAuthorization(Policies.AccountWrite)
+            .WithName("RemoveAccountMember")
+            .WithSummary("Remove a member from the account (its user is deprovisioned: active false)");
+        members
+            .MapGet("/{member_id}/effective_permissions", GetEffectivePermissions)
+            .RequireAuthorization(Policies.AccountRead)
             .WithName("GetEffectivePermissions")
             .WithSummary("Extension (not in Cloudflare's API): every role the member holds, its scope and every source granting it");
         return members;
@@ -39,9 +58,15 @@ public static class MemberEndpoints
         [property: FromQuery(Name = "per_page")] int? PerPage,
         [property: FromQuery(Name = "status")] string? Status,
         // Extension for the dashboard: a case-insensitive substring of the member's email.
-        [property: FromQuery(Name = "search")] string? Search = null);
+        [property: FromQuery(Name = "search")] string? Search = null
+    );
 
-    private static async Task<Envelope<List<MemberView>>> ListMembers(string account_id, [AsParameters] MemberQuery query, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<List<MemberView>>> ListMembers(
+        string account_id,
+        [AsParameters] MemberQuery query,
+        ScimDbContext db,
+        CancellationToken cancellationToken
+    )
     {
         var page = Math.Max(1, query.Page ?? 1);
         var perPage = Math.Clamp(query.PerPage ?? 20, 5, 50);
@@ -58,23 +83,42 @@ public static class MemberEndpoints
         }
 
         var total = await members.CountAsync(cancellationToken);
-        var items = await members.OrderBy(m => m.Created).ThenBy(m => m.Id)
-            .Skip((page - 1) * perPage).Take(perPage)
+        var items = await members
+            .OrderBy(m => m.Created)
+            .ThenBy(m => m.Id)
+            .Skip((page - 1) * perPage)
+            .Take(perPage)
             .Include(m => m.User)
             .ToListAsync(cancellationToken);
         var policies = await PoliciesOf(db, account_id, items.Select(m => m.Id).ToList(), cancellationToken);
         var userIds = items.Select(m => m.User.Id).ToList();
-        var provisioned = (await db.AuditEvents.AsNoTracking()
-            .Where(a => a.AccountId == account_id && a.Action == AuditActions.CreateScimUser && a.ResourceId != null && userIds.Contains(a.ResourceId))
-            .Select(a => a.ResourceId!).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var provisioned = (
+            await db
+                .AuditEvents.AsNoTracking()
+                .Where(a =>
+                    a.AccountId == account_id
+                    && a.Action == AuditActions.CreateScimUser
+                    && a.ResourceId != null
+                    && userIds.Contains(a.ResourceId)
+                )
+                .Select(a => a.ResourceId!)
+                .Distinct()
+                .ToListAsync(cancellationToken)
+        ).ToHashSet(StringComparer.Ordinal);
         var result = items.Select(m => MemberView.From(m, policies[m.Id], provisioned.Contains(m.User.Id))).ToList();
         return CloudflareResults.Ok(result, new ResultInfo(page, perPage, result.Count, total, (total + perPage - 1) / perPage));
     }
 
-    private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> GetMember(string account_id, string member_id, ScimDbContext db,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> GetMember(
+        string account_id,
+        string member_id,
+        ScimDbContext db,
+        CancellationToken cancellationToken
+    )
     {
-        var member = await db.Members.AsNoTracking().Include(m => m.User)
+        var member = await db
+            .Members.AsNoTracking()
+            .Include(m => m.User)
             .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
@@ -85,8 +129,12 @@ public static class MemberEndpoints
         return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
     }
 
-    private static async Task<Results<Envelope<EffectivePermissionsView>, EnvelopeNotFound>> GetEffectivePermissions(string account_id, string member_id,
-        EffectivePermissions permissions, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<EffectivePermissionsView>, EnvelopeNotFound>> GetEffectivePermissions(
+        string account_id,
+        string member_id,
+        EffectivePermissions permissions,
+        CancellationToken cancellationToken
+    )
     {
         var roles = await permissions.ForMemberAsync(account_id, member_id, cancellationToken);
         if (roles is null)
@@ -97,8 +145,14 @@ public static class MemberEndpoints
         return CloudflareResults.Ok(EffectivePermissionsView.From(member_id, roles));
     }
 
-    private static async Task<Envelope<MemberView>> AddMember(string account_id, HttpContext http, UserProvisioning users, PolicyAssignments assignments,
-        ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Envelope<MemberView>> AddMember(
+        string account_id,
+        HttpContext http,
+        UserProvisioning users,
+        PolicyAssignments assignments,
+        ScimDbContext db,
+        CancellationToken cancellationToken
+    )
     {
         var body = await AdminRequests.ReadObjectAsync(http.Request);
         var email = AdminRequests.Text(body, "email");
@@ -117,10 +171,18 @@ public static class MemberEndpoints
         return await RespondAsync(db, member, cancellationToken);
     }
 
-    private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> UpdateMember(string account_id, string member_id, HttpContext http,
-        PolicyAssignments assignments, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> UpdateMember(
+        string account_id,
+        string member_id,
+        HttpContext http,
+        PolicyAssignments assignments,
+        ScimDbContext db,
+        CancellationToken cancellationToken
+    )
     {
-        var member = await db.Members.Include(m => m.User).SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
+        var member = await db
+            .Members.Include(m => m.User)
+            .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
             return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
@@ -132,23 +194,40 @@ public static class MemberEndpoints
         return await RespondAsync(db, member, cancellationToken);
     }
 
-    private static async Task<Results<Envelope<IdView>, EnvelopeNotFound>> RemoveMember(string account_id, string member_id, HttpContext http,
-        UserProvisioning users, ScimDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<Envelope<IdView>, EnvelopeNotFound>> RemoveMember(
+        string account_id,
+        string member_id,
+        HttpContext http,
+        UserProvisioning users,
+        ScimDbContext db,
+        CancellationToken cancellationToken
+    )
     {
-        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
+        var member = await db
+            .Members.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
         if (member is null)
         {
             return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
-        var user = await db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleAsync(u => u.Key == member.UserKey, cancellationToken);
+        var user = await db
+            .Users.Include(u => u.Emails)
+            .Include(u => u.MultiValues)
+            .AsSplitQuery()
+            .SingleAsync(u => u.Key == member.UserKey, cancellationToken);
         user.Active = false;
         await users.UpdateAsync(Actor(http), user, UserWriteKind.Admin, AuditActions.RemoveMember, cancellationToken);
         return CloudflareResults.Ok(new IdView(member_id));
     }
 
     /// <summary><c>roles</c> (one account-wide allow policy, Cloudflare's legacy shape) or <c>policies</c>.</summary>
-    private static async Task<List<PolicyDraft>> DraftsAsync(ScimDbContext db, string accountId, System.Text.Json.Nodes.JsonNode body, CancellationToken cancellationToken)
+    private static async Task<List<PolicyDraft>> DraftsAsync(
+        ScimDbContext db,
+        string accountId,
+        System.Text.Json.Nodes.JsonNode body,
+        CancellationToken cancellationToken
+    )
     {
         if (body["policies"] is not null)
         {
@@ -166,11 +245,21 @@ public static class MemberEndpoints
             return [];
         }
 
-        var accountScope = await db.ResourceGroups.AsNoTracking()
+        var accountScope = await db
+            .ResourceGroups.AsNoTracking()
             .Where(r => r.AccountId == accountId && r.ScopeKey == ResourceGroup.AccountScopeKey(accountId))
-            .OrderBy(r => r.Created).ToListAsync(cancellationToken);
+            .OrderBy(r => r.Created)
+            .ToListAsync(cancellationToken);
         var scope = accountScope.FirstOrDefault(r => r.Kind == ScopeKind.Account);
-        return [new PolicyDraft(PolicyAccess.Allow, roles, scope?.Id, scope is null ? new ScopeDraft(ResourceGroup.AccountScopeKey(accountId), ["*"]) : null)];
+        return
+        [
+            new PolicyDraft(
+                PolicyAccess.Allow,
+                roles,
+                scope?.Id,
+                scope is null ? new ScopeDraft(ResourceGroup.AccountScopeKey(accountId), ["*"]) : null
+            ),
+        ];
     }
 
     private static async Task<Envelope<MemberView>> RespondAsync(ScimDbContext db, Member member, CancellationToken cancellationToken)
@@ -181,10 +270,19 @@ public static class MemberEndpoints
 
     private static Actor Actor(HttpContext http) => new(http.User.TokenId()!);
 
-    private static async Task<ILookup<string, Policy>> PoliciesOf(ScimDbContext db, string accountId, List<string> memberIds, CancellationToken cancellationToken) =>
-        (await db.Policies.AsNoTracking().Include(p => p.ResourceGroup)
-            .Where(p => p.AccountId == accountId && p.MemberId != null && memberIds.Contains(p.MemberId))
-            .ToListAsync(cancellationToken)).ToLookup(p => p.MemberId!);
+    private static async Task<ILookup<string, Policy>> PoliciesOf(
+        ScimDbContext db,
+        string accountId,
+        List<string> memberIds,
+        CancellationToken cancellationToken
+    ) =>
+        (
+            await db
+                .Policies.AsNoTracking()
+                .Include(p => p.ResourceGroup)
+                .Where(p => p.AccountId == accountId && p.MemberId != null && memberIds.Contains(p.MemberId))
+                .ToListAsync(cancellationToken)
+        ).ToLookup(p => p.MemberId!);
 
     private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

@@ -12,11 +12,15 @@ public static class PermissionGroupEndpoints
         [property: FromQuery(Name = "page")] int? Page,
         [property: FromQuery(Name = "per_page")] int? PerPage,
         [property: FromQuery(Name = "name")] string? Name,
-        [property: FromQuery(Name = "label")] string? Label);
+        [property: FromQuery(Name = "label")] string? Label
+    );
 
     public static RouteGroupBuilder MapAdminPermissionGroups(this RouteGroupBuilder accounts)
     {
-        var roles = accounts.MapGroup("/iam/permission_groups").WithTags("Permission groups (roles)").RequireAuthorization(Policies.AccountRead);
+        var roles = accounts
+            .MapGroup("/iam/permission_groups")
+            .WithTags("Permission groups (roles)")
+            .RequireAuthorization(Policies.AccountRead);
         roles.MapGet("", List).WithName("ListPermissionGroups").WithSummary("Cloudflare's roles with their ids and scopes");
         roles.MapGet("/{permission_group_id}", Get).WithName("GetPermissionGroup").WithSummary("One role");
         return roles;
@@ -25,8 +29,8 @@ public static class PermissionGroupEndpoints
     private static Envelope<List<PermissionGroupView>> List([AsParameters] Query query)
     {
         var (page, perPage) = new PageQuery(query.Page, query.PerPage).Resolve(20, 5, 100);
-        var roles = PermissionGroupCatalog.All
-            .Where(r => query.Name is null || r.Name.Contains(query.Name, StringComparison.OrdinalIgnoreCase))
+        var roles = PermissionGroupCatalog
+            .All.Where(r => query.Name is null || r.Name.Contains(query.Name, StringComparison.OrdinalIgnoreCase))
             .Where(r => query.Label is null || r.Label == query.Label)
             .ToList();
         var items = roles.Skip((page - 1) * perPage).Take(perPage).Select(PermissionGroupView.From).ToList();

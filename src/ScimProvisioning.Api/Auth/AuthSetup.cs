@@ -45,17 +45,28 @@ public static class Policies
     public const string AnyAccountToken = nameof(AnyAccountToken);
 
     /// <summary>Which permissions each policy accepts (one of them suffices).</summary>
-    public static IReadOnlyDictionary<string, string[]> AcceptedPermissions { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        [ScimRead] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
-        [ScimWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
-        [AccountRead] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
-        [AccountWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
-        [AuditRead] = [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
-        [TokensRead] = [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite],
-        [TokensWrite] = [TokenPermissions.AccountApiTokensWrite],
-        [AnyAccountToken] = [.. TokenPermissions.All],
-    };
+    public static IReadOnlyDictionary<string, string[]> AcceptedPermissions { get; } =
+        new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            [ScimRead] =
+            [
+                TokenPermissions.ScimProvisioningEdit,
+                TokenPermissions.AccountSettingsRead,
+                TokenPermissions.AccountSettingsWrite,
+            ],
+            [ScimWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
+            [AccountRead] =
+            [
+                TokenPermissions.ScimProvisioningEdit,
+                TokenPermissions.AccountSettingsRead,
+                TokenPermissions.AccountSettingsWrite,
+            ],
+            [AccountWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
+            [AuditRead] = [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
+            [TokensRead] = [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite],
+            [TokensWrite] = [TokenPermissions.AccountApiTokensWrite],
+            [AnyAccountToken] = [.. TokenPermissions.All],
+        };
 }
 
 public static class AuthSetup
@@ -70,48 +81,57 @@ public static class AuthSetup
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ErrorWritingAuthorizationResultHandler>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyProvider, IOptions<AuthOptions>, CachingJsonWebTokenHandler>((jwt, keys, auth, handler) =>
-            {
-                jwt.MapInboundClaims = false;
-                handler.MapInboundClaims = false;
-                jwt.TokenHandlers.Clear();
-                jwt.TokenHandlers.Add(handler);
-                jwt.IncludeErrorDetails = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
+        services
+            .AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeyProvider, IOptions<AuthOptions>, CachingJsonWebTokenHandler>(
+                (jwt, keys, auth, handler) =>
                 {
-                    ValidIssuer = auth.Value.Issuer,
-                    ValidAudience = auth.Value.Audience,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
-                    RequireSignedTokens = true,
-                    RequireExpirationTime = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = JwtRegisteredClaimNames.Jti,
-                };
-                jwt.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = async context =>
+                    jwt.MapInboundClaims = false;
+                    handler.MapInboundClaims = false;
+                    jwt.TokenHandlers.Clear();
+                    jwt.TokenHandlers.Add(handler);
+                    jwt.IncludeErrorDetails = false;
+                    jwt.TokenValidationParameters = new TokenValidationParameters
                     {
-                        var check = context.HttpContext.RequestServices.GetRequiredService<TokenRevocationCheck>();
-                        if (!await check.IsUsableAsync(context.Principal!, context.HttpContext.RequestAborted))
+                        ValidIssuer = auth.Value.Issuer,
+                        ValidAudience = auth.Value.Audience,
+                        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                        IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+                        RequireSignedTokens = true,
+                        RequireExpirationTime = true,
+                        ClockSkew = TimeSpan.FromSeconds(30),
+                        NameClaimType = JwtRegisteredClaimNames.Jti,
+                    };
+                    jwt.Events = new JwtBearerEvents
+                    {
+                        OnTokenValidated = async context =>
                         {
-                            context.Fail("The token has been revoked or has expired.");
-                        }
-                    },
-                    OnChallenge = async context =>
-                    {
-                        context.HandleResponse();
-                        context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
-                            ? "Bearer"
-                            : "Bearer error=\"invalid_token\"";
-                        var detail = context.AuthenticateFailure is null
-                            ? "Authentication required: send 'Authorization: Bearer <token>'."
-                            : "The bearer token is invalid, expired or revoked.";
-                        await ErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, null, detail, cloudflareCode: AdminErrorCodes.Unauthenticated);
-                    },
-                };
-            });
+                            var check = context.HttpContext.RequestServices.GetRequiredService<TokenRevocationCheck>();
+                            if (!await check.IsUsableAsync(context.Principal!, context.HttpContext.RequestAborted))
+                            {
+                                context.Fail("The token has been revoked or has expired.");
+                            }
+                        },
+                        OnChallenge = async context =>
+                        {
+                            context.HandleResponse();
+                            context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                                ? "Bearer"
+                                : "Bearer error=\"invalid_token\"";
+                            var detail = context.AuthenticateFailure is null
+                                ? "Authentication required: send 'Authorization: Bearer <token>'."
+                                : "The bearer token is invalid, expired or revoked.";
+                            await ErrorResponses.WriteAsync(
+                                context.HttpContext,
+                                StatusCodes.Status401Unauthorized,
+                                null,
+                                detail,
+                                cloudflareCode: AdminErrorCodes.Unauthenticated
+                            );
+                        },
+                    };
+                }
+            );
 
         var authorization = services.AddAuthorizationBuilder();
         foreach (var (name, accepted) in Policies.AcceptedPermissions)
@@ -138,11 +158,15 @@ internal sealed class AccountAccessHandler : AuthorizationHandler<AccountAccessR
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountAccessRequirement requirement)
     {
-        if (context.Resource is HttpContext http &&
-            context.User.Identity?.IsAuthenticated == true &&
-            http.GetRouteValue("account_id") is string accountId &&
-            string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal) &&
-            context.User.FindAll(TokenService.PermissionClaim).Any(c => requirement.AcceptedPermissions.Contains(c.Value, StringComparer.Ordinal)))
+        if (
+            context.Resource is HttpContext http
+            && context.User.Identity?.IsAuthenticated == true
+            && http.GetRouteValue("account_id") is string accountId
+            && string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal)
+            && context
+                .User.FindAll(TokenService.PermissionClaim)
+                .Any(c => requirement.AcceptedPermissions.Contains(c.Value, StringComparer.Ordinal))
+        )
         {
             context.Succeed(requirement);
         }
@@ -156,12 +180,22 @@ internal sealed class ErrorWritingAuthorizationResultHandler : IAuthorizationMid
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    public async Task HandleAsync(
+        RequestDelegate next,
+        HttpContext context,
+        AuthorizationPolicy policy,
+        PolicyAuthorizationResult authorizeResult
+    )
     {
         if (authorizeResult.Forbidden)
         {
-            await ErrorResponses.WriteAsync(context, StatusCodes.Status403Forbidden, null,
-                "The token is not allowed to perform this operation on this account.", cloudflareCode: AdminErrorCodes.Forbidden);
+            await ErrorResponses.WriteAsync(
+                context,
+                StatusCodes.Status403Forbidden,
+                null,
+                "The token is not allowed to perform this operation on this account.",
+                cloudflareCode: AdminErrorCodes.Forbidden
+            );
             return;
         }
 
@@ -185,13 +219,17 @@ public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IMemoryCac
         }
 
         var cacheFor = TimeSpan.FromSeconds(options.Value.RevocationCacheSeconds);
-        var record = cacheFor > TimeSpan.Zero
-            ? await cache.GetOrCreateAsync($"token:{tokenId}", entry =>
-            {
-                entry.AbsoluteExpirationRelativeToNow = cacheFor;
-                return LoadAsync(tokenId, cancellationToken);
-            })
-            : await LoadAsync(tokenId, cancellationToken);
+        var record =
+            cacheFor > TimeSpan.Zero
+                ? await cache.GetOrCreateAsync(
+                    $"token:{tokenId}",
+                    entry =>
+                    {
+                        entry.AbsoluteExpirationRelativeToNow = cacheFor;
+                        return LoadAsync(tokenId, cancellationToken);
+                    }
+                )
+                : await LoadAsync(tokenId, cancellationToken);
         return record is not null && record.AccountId == accountId && record.IsUsableAt(clock.GetUtcNow().UtcDateTime);
     }
 

@@ -52,8 +52,11 @@ internal sealed class CachingJsonWebTokenHandler(SigningKeyProvider keys, TimePr
                 until = now + Remember;
             }
 
-            _validated.Set(token, new Validated(key, identity.Clone(), jwt, result.TokenType, result.Issuer, until),
-                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until });
+            _validated.Set(
+                token,
+                new Validated(key, identity.Clone(), jwt, result.TokenType, result.Issuer, until),
+                new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = until }
+            );
         }
 
         return result;
@@ -61,5 +64,12 @@ internal sealed class CachingJsonWebTokenHandler(SigningKeyProvider keys, TimePr
 
     public void Dispose() => _validated.Dispose();
 
-    private sealed record Validated(SecurityKey Key, ClaimsIdentity Identity, JsonWebToken Token, string? TokenType, string? Issuer, DateTimeOffset Until);
+    private sealed record Validated(
+        SecurityKey Key,
+        ClaimsIdentity Identity,
+        JsonWebToken Token,
+        string? TokenType,
+        string? Issuer,
+        DateTimeOffset Until
+    );
 }

@@ -52,7 +52,14 @@ public sealed class SigningKeyProvider(IOptions<AuthOptions> options, IServiceSc
         }
 
         var generated = RandomNumberGenerator.GetBytes(64);
-        db.ServerSecrets.Add(new ServerSecret { Name = SecretName, Value = Convert.ToBase64String(generated), Created = clock.GetUtcNow().UtcDateTime });
+        db.ServerSecrets.Add(
+            new ServerSecret
+            {
+                Name = SecretName,
+                Value = Convert.ToBase64String(generated),
+                Created = clock.GetUtcNow().UtcDateTime,
+            }
+        );
         try
         {
             db.SaveChanges();

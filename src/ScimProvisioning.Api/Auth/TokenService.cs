@@ -15,7 +15,13 @@ namespace ScimProvisioning.Api.Auth;
 public sealed record IssuedToken(ApiToken Record, string Value);
 
 /// <summary>Issues account tokens: a database record (id = jti) and the signed JWT, whose value is shown once.</summary>
-public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOptions<AuthOptions> options, AuditLog audit, TimeProvider clock)
+public sealed class TokenService(
+    ScimDbContext db,
+    SigningKeyProvider keys,
+    IOptions<AuthOptions> options,
+    AuditLog audit,
+    TimeProvider clock
+)
 {
     public const string AccountClaim = "account_id";
     public const string PermissionClaim = "perm";
@@ -24,8 +30,15 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
     /// Issues a token. <paramref name="issuerPermissions"/> are those of the calling token: a token may only issue
     /// tokens whose permissions it holds itself (null: the server itself, as the CLI and bootstrap are).
     /// </summary>
-    public async Task<IssuedToken> CreateAsync(Actor actor, string accountId, string name, IReadOnlyList<string> permissions, DateTime? expiresOn,
-        CancellationToken cancellationToken, IReadOnlyCollection<string>? issuerPermissions = null)
+    public async Task<IssuedToken> CreateAsync(
+        Actor actor,
+        string accountId,
+        string name,
+        IReadOnlyList<string> permissions,
+        DateTime? expiresOn,
+        CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? issuerPermissions = null
+    )
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, cancellationToken))
         {
@@ -35,7 +48,11 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
         var unknown = permissions.Except(TokenPermissions.All, StringComparer.Ordinal).ToList();
         if (permissions.Count == 0 || unknown.Count > 0)
         {
-            throw new DomainException(DomainErrorKind.Invalid, $"Token permissions must be among: {string.Join(", ", TokenPermissions.All)}.", "permissions");
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                $"Token permissions must be among: {string.Join(", ", TokenPermissions.All)}.",
+                "permissions"
+            );
         }
 
         if (issuerPermissions is not null)
@@ -59,11 +76,13 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
             ExpiresOn = expiresOn,
         };
         db.ApiTokens.Add(record);
-        audit.Record(new ChangeDescription(accountId, actor, AuditActions.CreateToken, "token", record.Id)
-        {
-            ResourceName = name,
-            Details = new { permissions, expiresOn }, // the token's value is never part of it
-        });
+        audit.Record(
+            new ChangeDescription(accountId, actor, AuditActions.CreateToken, "token", record.Id)
+            {
+                ResourceName = name,
+                Details = new { permissions, expiresOn }, // the token's value is never part of it
+            }
+        );
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedToken(record, Sign(record));
     }
@@ -72,14 +91,26 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
     /// Revokes a token of the account; the caller must hold every permission of it, so a token manager cannot take
     /// away a credential stronger than itself (the bootstrap admin token, say). Revoking twice keeps the first time.
     /// </summary>
-    public async Task<ApiToken> RevokeAsync(Actor actor, string accountId, string tokenId, IReadOnlyCollection<string> revokerPermissions,
-        CancellationToken cancellationToken)
+    public async Task<ApiToken> RevokeAsync(
+        Actor actor,
+        string accountId,
+        string tokenId,
+        IReadOnlyCollection<string> revokerPermissions,
+        CancellationToken cancellationToken
+    )
     {
-        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.AccountId == accountId && t.Id == tokenId, cancellationToken)
+        var token =
+            await db.ApiTokens.SingleOrDefaultAsync(t => t.AccountId == accountId && t.Id == tokenId, cancellationToken)
             ?? throw DomainException.NotFound("Token not found.");
         RequireHeld(token.Permissions, revokerPermissions, "revoke");
         token.RevokedOn ??= clock.GetUtcNow().UtcDateTime;
-        audit.Record(new ChangeDescription(accountId, actor, AuditActions.RevokeToken, "token", token.Id) { ResourceName = token.Name, Attributes = ["RevokedOn"] });
+        audit.Record(
+            new ChangeDescription(accountId, actor, AuditActions.RevokeToken, "token", token.Id)
+            {
+                ResourceName = token.Name,
+                Attributes = ["RevokedOn"],
+            }
+        );
         await db.SaveChangesAsync(cancellationToken);
         return token;
     }
@@ -89,8 +120,11 @@ public sealed class TokenService(ScimDbContext db, SigningKeyProvider keys, IOpt
     {
         if (TokenPermissions.NotHeld(permissions, held) is { Count: > 0 } notHeld)
         {
-            throw new DomainException(DomainErrorKind.Forbidden,
-                $"A token can only {verb} tokens whose permissions it holds itself; the calling token lacks: {string.Join(", ", notHeld)}.", "permissions");
+            throw new DomainException(
+                DomainErrorKind.Forbidden,
+                $"A token can only {verb} tokens whose permissions it holds itself; the calling token lacks: {string.Join(", ", notHeld)}.",
+                "permissions"
+            );
         }
     }
 

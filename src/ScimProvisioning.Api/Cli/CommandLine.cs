@@ -25,7 +25,14 @@ public static class CommandLine
 
     /// <summary>Only <c>--Section:Key=value</c> style arguments reach ASP.NET configuration; verb options do not.</summary>
     public static string[] ConfigurationArguments(string[] args) =>
-        IsVerb(args) ? args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal) && a.Contains(':', StringComparison.Ordinal)).ToArray() : args;
+        IsVerb(args)
+            ? args.Where(a =>
+                    a.StartsWith("--", StringComparison.Ordinal)
+                    && a.Contains('=', StringComparison.Ordinal)
+                    && a.Contains(':', StringComparison.Ordinal)
+                )
+                .ToArray()
+            : args;
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args)
     {
@@ -61,14 +68,38 @@ public static class CommandLine
         using var scope = services.CreateScope();
         await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
         var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value;
-        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
+        var account = await scope
+            .ServiceProvider.GetRequiredService<AccountSetup>()
             .EnsureDefaultAccountAsync(bootstrap.SuperAdministratorEmail, CancellationToken.None, bootstrap.SuperAdministratorName);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
-        var scim = await tokens.CreateAsync(Actor.System, account.Id, "Bootstrap SCIM token", TokenPermissions.ForShorthand("scim")!, null, CancellationToken.None);
-        var admin = await tokens.CreateAsync(Actor.System, account.Id, "Bootstrap admin token", TokenPermissions.ForShorthand("admin")!, null, CancellationToken.None);
+        var scim = await tokens.CreateAsync(
+            Actor.System,
+            account.Id,
+            "Bootstrap SCIM token",
+            TokenPermissions.ForShorthand("scim")!,
+            null,
+            CancellationToken.None
+        );
+        var admin = await tokens.CreateAsync(
+            Actor.System,
+            account.Id,
+            "Bootstrap admin token",
+            TokenPermissions.ForShorthand("admin")!,
+            null,
+            CancellationToken.None
+        );
         if (args.Contains("--json", StringComparer.Ordinal))
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { accountId = account.Id, scimToken = scim.Value, adminToken = admin.Value }));
+            Console.Out.WriteLine(
+                JsonSerializer.Serialize(
+                    new
+                    {
+                        accountId = account.Id,
+                        scimToken = scim.Value,
+                        adminToken = admin.Value,
+                    }
+                )
+            );
         }
         else
         {
@@ -111,32 +142,64 @@ public static class CommandLine
         }
 
         using var scope = services.CreateScope();
-        var token = await scope.ServiceProvider.GetRequiredService<TokenService>()
+        var token = await scope
+            .ServiceProvider.GetRequiredService<TokenService>()
             .CreateAsync(Actor.System, account, name ?? $"CLI {permission} token", permissions, expiresOn, CancellationToken.None);
         Console.Out.WriteLine(token.Value);
         return 0;
     }
 
-    /// <summary><c>accounts create [--name NAME] [--admin-email EMAIL]</c>: a new account; prints its id and fresh tokens as JSON.</summary>
+    /// <summary><c>accounts create [--name NAME] [--admin-email EMAIL]</c>: a new account; prints its id and fresh tokens as
+    /// JSON.</summary>
     private static async Task<int> CreateAccountAsync(IServiceProvider services, string[] args)
     {
         using var scope = services.CreateScope();
         await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
-        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
+        var account = await scope
+            .ServiceProvider.GetRequiredService<AccountSetup>()
             .CreateAsync(Option(args, "--name") ?? "Account", Option(args, "--admin-email") ?? "admin@example.com", CancellationToken.None);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
-        var scim = await tokens.CreateAsync(Actor.System, account.Id, "SCIM token", TokenPermissions.ForShorthand("scim")!, null, CancellationToken.None);
-        var admin = await tokens.CreateAsync(Actor.System, account.Id, "Admin token", TokenPermissions.ForShorthand("admin")!, null, CancellationToken.None);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new { accountId = account.Id, scimToken = scim.Value, adminToken = admin.Value }));
+        var scim = await tokens.CreateAsync(
+            Actor.System,
+            account.Id,
+            "SCIM token",
+            TokenPermissions.ForShorthand("scim")!,
+            null,
+            CancellationToken.None
+        );
+        var admin = await tokens.CreateAsync(
+            Actor.System,
+            account.Id,
+            "Admin token",
+            TokenPermissions.ForShorthand("admin")!,
+            null,
+            CancellationToken.None
+        );
+        Console.Out.WriteLine(
+            JsonSerializer.Serialize(
+                new
+                {
+                    accountId = account.Id,
+                    scimToken = scim.Value,
+                    adminToken = admin.Value,
+                }
+            )
+        );
         return 0;
     }
 
     private static async Task<int> SeedAsync(IServiceProvider services, string[] args)
     {
         var account = Option(args, "--account");
-        if (account is null || !int.TryParse(Option(args, "--users") ?? "0", CultureInfo.InvariantCulture, out var users) ||
-            !int.TryParse(Option(args, "--groups") ?? "0", CultureInfo.InvariantCulture, out var groups) ||
-            !int.TryParse(Option(args, "--group-size") ?? "0", CultureInfo.InvariantCulture, out var groupSize) || users < 0 || groups < 0 || groupSize < 0)
+        if (
+            account is null
+            || !int.TryParse(Option(args, "--users") ?? "0", CultureInfo.InvariantCulture, out var users)
+            || !int.TryParse(Option(args, "--groups") ?? "0", CultureInfo.InvariantCulture, out var groups)
+            || !int.TryParse(Option(args, "--group-size") ?? "0", CultureInfo.InvariantCulture, out var groupSize)
+            || users < 0
+            || groups < 0
+            || groupSize < 0
+        )
         {
             return Usage();
         }
@@ -146,7 +209,18 @@ public static class CommandLine
         await SchemaMigration.MigrateAsync(db);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var groupIds = await Seeder.SeedAsync(db, account, users, groups, groupSize, Console.Error);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new { account, users, groups = groupIds, groupSize, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) }));
+        Console.Out.WriteLine(
+            JsonSerializer.Serialize(
+                new
+                {
+                    account,
+                    users,
+                    groups = groupIds,
+                    groupSize,
+                    seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                }
+            )
+        );
         return 0;
     }
 
@@ -158,15 +232,18 @@ public static class CommandLine
 
     private static int Usage()
     {
-        Console.Error.WriteLine("""
+        Console.Error.WriteLine(
+            """
             usage:
               ScimProvisioning.Api                          run the server
               ScimProvisioning.Api migrate                  apply database migrations
               ScimProvisioning.Api bootstrap [--json]       create schema and default account; print account id and fresh tokens
-              ScimProvisioning.Api tokens create --account ID --permission scim|admin|read|tokens|"NAME, NAME" [--expires 30d|2027-01-01] [--name NAME]
+              ScimProvisioning.Api tokens create --account ID --permission scim|admin|read|tokens|"NAME, NAME"
+                                   [--expires 30d|2027-01-01] [--name NAME]
               ScimProvisioning.Api accounts create [--name NAME] [--admin-email EMAIL]   a new account, with fresh tokens (JSON)
               ScimProvisioning.Api seed --account ID --users N [--groups G --group-size M]   fill an account for benchmarks
-            """);
+            """
+        );
         return 2;
     }
 }

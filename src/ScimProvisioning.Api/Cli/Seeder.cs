@@ -18,7 +18,14 @@ public static class Seeder
 {
     private const int Batch = 10_000;
 
-    public static async Task<List<string>> SeedAsync(ScimDbContext db, string accountId, int users, int groups, int groupSize, TextWriter log)
+    public static async Task<List<string>> SeedAsync(
+        ScimDbContext db,
+        string accountId,
+        int users,
+        int groups,
+        int groupSize,
+        TextWriter log
+    )
     {
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId))
         {
@@ -63,14 +70,29 @@ public static class Seeder
         var existingGroups = await db.UserGroups.CountAsync(g => g.AccountId == accountId && g.SystemRoleId == null);
         for (var g = 0; g < groups; g++)
         {
-            var group = new UserGroup { Id = Identifiers.NewTag(), AccountId = accountId, IsScimManaged = true, Created = now, LastModified = now, Version = 1 };
+            var group = new UserGroup
+            {
+                Id = Identifiers.NewTag(),
+                AccountId = accountId,
+                IsScimManaged = true,
+                Created = now,
+                LastModified = now,
+                Version = 1,
+            };
             group.Rename($"seed-group-{(existingGroups + g).ToString(CultureInfo.InvariantCulture)}");
             db.UserGroups.Add(group);
             await db.SaveChangesAsync();
             groupIds.Add(group.Id);
             foreach (var chunk in keys.Take(groupSize).Chunk(Batch))
             {
-                db.UserGroupMembers.AddRange(chunk.Select(k => new UserGroupMember { UserGroupKey = group.Key, UserKey = k, Added = now }));
+                db.UserGroupMembers.AddRange(
+                    chunk.Select(k => new UserGroupMember
+                    {
+                        UserGroupKey = group.Key,
+                        UserKey = k,
+                        Added = now,
+                    })
+                );
                 await db.SaveChangesAsync();
                 db.ChangeTracker.Clear();
             }

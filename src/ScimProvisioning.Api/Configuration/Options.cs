@@ -1,6 +1,10 @@
 namespace ScimProvisioning.Api.Configuration;
 
-public enum ScimProfile { Cloudflare, Standard }
+public enum ScimProfile
+{
+    Cloudflare,
+    Standard,
+}
 
 /// <summary><c>Scim:*</c> — which dialect the SCIM endpoints speak and their limits.</summary>
 public sealed class ScimOptions
@@ -31,7 +35,6 @@ public sealed class ScimOptions
 
     /// <summary>Largest /Bulk request body in bytes (413 above; advertised as bulk.maxPayloadSize).</summary>
     public long BulkMaxPayloadBytes { get; set; } = 1_048_576;
-
 }
 
 /// <summary><c>Database:*</c>.</summary>
@@ -57,7 +60,8 @@ public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
-    /// <summary>HMAC-SHA256 key (at least 32 bytes; base64 or plain text). When empty a key is generated once and kept in the database.</summary>
+    /// <summary>HMAC-SHA256 key (at least 32 bytes; base64 or plain text). When empty a key is generated once and kept in the
+    /// database.</summary>
     public string? SigningKey { get; set; }
     public string Issuer { get; set; } = "scim-provisioning";
     public string Audience { get; set; } = "scim-provisioning";

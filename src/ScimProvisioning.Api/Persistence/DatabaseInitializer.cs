@@ -22,7 +22,8 @@ public sealed class DatabaseInitializer(
     IOptions<BootstrapOptions> bootstrap,
     IHostApplicationLifetime lifetime,
     IServer server,
-    ILogger<DatabaseInitializer> logger) : IHostedService
+    ILogger<DatabaseInitializer> logger
+) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +34,8 @@ public sealed class DatabaseInitializer(
             await SchemaMigration.MigrateAsync(db, cancellationToken);
         }
 
-        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>()
+        var account = await scope
+            .ServiceProvider.GetRequiredService<AccountSetup>()
             .EnsureDefaultAccountAsync(bootstrap.Value.SuperAdministratorEmail, cancellationToken, bootstrap.Value.SuperAdministratorName);
         logger.LogInformation("Default account {AccountId} is ready", account.Id);
 
@@ -49,8 +51,28 @@ public sealed class DatabaseInitializer(
     {
         using var scope = scopes.CreateScope();
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
-        var scim = tokens.CreateAsync(Actor.System, accountId, "Startup SCIM token", TokenPermissions.ForShorthand("scim")!, null, CancellationToken.None).GetAwaiter().GetResult();
-        var admin = tokens.CreateAsync(Actor.System, accountId, "Startup admin token", TokenPermissions.ForShorthand("admin")!, null, CancellationToken.None).GetAwaiter().GetResult();
+        var scim = tokens
+            .CreateAsync(
+                Actor.System,
+                accountId,
+                "Startup SCIM token",
+                TokenPermissions.ForShorthand("scim")!,
+                null,
+                CancellationToken.None
+            )
+            .GetAwaiter()
+            .GetResult();
+        var admin = tokens
+            .CreateAsync(
+                Actor.System,
+                accountId,
+                "Startup admin token",
+                TokenPermissions.ForShorthand("admin")!,
+                null,
+                CancellationToken.None
+            )
+            .GetAwaiter()
+            .GetResult();
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
         var output = Console.Out;
         output.WriteLine();

@@ -29,5 +29,6 @@ public static class PersistenceSetup
     }
 
     public static bool IsPostgres(string? provider) =>
-        string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase) || string.Equals(provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
+        string.Equals(provider, "Postgres", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(provider, "PostgreSQL", StringComparison.OrdinalIgnoreCase);
 }

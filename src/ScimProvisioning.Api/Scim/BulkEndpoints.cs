@@ -24,22 +24,42 @@ public static class BulkEndpoints
 
     public static RouteGroupBuilder MapScimBulk(this RouteGroupBuilder scim)
     {
-        scim.MapPost("/Bulk", RunAsync).RequireAuthorization(Policies.ScimWrite)
-            .WithTags("SCIM Bulk").WithName("ScimBulk").WithSummary("Run many operations in one request, with bulkId references (Standard profile)")
+        scim.MapPost("/Bulk", RunAsync)
+            .RequireAuthorization(Policies.ScimWrite)
+            .WithTags("SCIM Bulk")
+            .WithName("ScimBulk")
+            .WithSummary("Run many operations in one request, with bulkId references (Standard profile)")
             .WithMetadata(new ScimRequestBody("BulkRequest"));
         return scim;
     }
 
-    private static async Task<ScimJsonResult> RunAsync(HttpContext http, ScimContext scim, ScimUsers users, ScimGroups groups, ScimDbContext db)
+    private static async Task<ScimJsonResult> RunAsync(
+        HttpContext http,
+        ScimContext scim,
+        ScimUsers users,
+        ScimGroups groups,
+        ScimDbContext db,
+        ILoggerFactory logs
+    )
     {
+        var log = logs.CreateLogger(typeof(BulkEndpoints));
         scim.Profile.EnsureBulkServed();
-        var body = await ScimRequest.ReadJsonAsync(http.Request, scim.Options.BulkMaxPayloadBytes) as JsonObject
+        var body =
+            await ScimRequest.ReadJsonAsync(http.Request, scim.Options.BulkMaxPayloadBytes) as JsonObject
             ?? throw ScimException.InvalidSyntax("A BulkRequest body must be a JSON object.");
-        if (JsonFilterEvaluator.Get(body, "schemas") is JsonArray schemas && schemas.Count > 0 &&
-            !schemas.Any(s => s is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String &&
-                              string.Equals(v.GetValue<string>(), ScimProvisioning.Scim.ScimSchemaUris.BulkRequest, StringComparison.OrdinalIgnoreCase)))
+        if (
+            JsonFilterEvaluator.Get(body, "schemas") is JsonArray schemas
+            && schemas.Count > 0
+            && !schemas.Any(s =>
+                s is JsonValue v
+                && v.GetValueKind() == System.Text.Json.JsonValueKind.String
+                && string.Equals(v.GetValue<string>(), ScimProvisioning.Scim.ScimSchemaUris.BulkRequest, StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
-            throw ScimException.InvalidSyntax($"A BulkRequest body must declare the schema {ScimProvisioning.Scim.ScimSchemaUris.BulkRequest}.");
+            throw ScimException.InvalidSyntax(
+                $"A BulkRequest body must declare the schema {ScimProvisioning.Scim.ScimSchemaUris.BulkRequest}."
+            );
         }
 
         if (JsonFilterEvaluator.Get(body, "Operations") is not JsonArray list)
@@ -49,8 +69,11 @@ public static class BulkEndpoints
 
         if (list.Count > scim.Options.BulkMaxOperations)
         {
-            throw new ScimException(StatusCodes.Status413PayloadTooLarge, null,
-                $"The BulkRequest has {list.Count} operations; the maximum is {scim.Options.BulkMaxOperations} (bulk.maxOperations).");
+            throw new ScimException(
+                StatusCodes.Status413PayloadTooLarge,
+                null,
+                $"The BulkRequest has {list.Count} operations; the maximum is {scim.Options.BulkMaxOperations} (bulk.maxOperations)."
+            );
         }
 
         var failOnErrors = JsonFilterEvaluator.Get(body, "failOnErrors") switch
@@ -66,7 +89,10 @@ public static class BulkEndpoints
             throw ScimException.InvalidValue($"bulkId '{duplicate.Key}' is used by more than one operation.");
         }
 
-        var declared = operations.Where(o => o.BulkId is not null && o.Method == "POST").Select(o => o.BulkId!).ToHashSet(StringComparer.Ordinal);
+        var declared = operations
+            .Where(o => o.BulkId is not null && o.Method == "POST")
+            .Select(o => o.BulkId!)
+            .ToHashSet(StringComparer.Ordinal);
         var created = new Dictionary<string, string>(StringComparer.Ordinal);
         var results = new JsonObject?[operations.Count];
         var pending = operations.ToList();
@@ -91,8 +117,13 @@ public static class BulkEndpoints
                 pending.Remove(operation);
                 progressed = true;
                 results[operation.Index] = unknown is not null
-                    ? Failure(operation, StatusCodes.Status409Conflict, ScimErrorTypes.InvalidValue, $"bulkId '{unknown}' is not created by any POST in this request.")
-                    : await ExecuteAsync(users, groups, db, Resolve(operation, created), created);
+                    ? Failure(
+                        operation,
+                        StatusCodes.Status409Conflict,
+                        ScimErrorTypes.InvalidValue,
+                        $"bulkId '{unknown}' is not created by any POST in this request."
+                    )
+                    : await ExecuteAsync(users, groups, db, log, Resolve(operation, created), created);
                 if (results[operation.Index]!["status"]!.GetValue<string>()[0] is '4' or '5')
                 {
                     errors++;
@@ -104,8 +135,12 @@ public static class BulkEndpoints
                 // Nothing could run: every remaining operation waits on another that waits back.
                 foreach (var operation in pending)
                 {
-                    results[operation.Index] = Failure(operation, StatusCodes.Status409Conflict, ScimErrorTypes.InvalidValue,
-                        "Circular bulkId reference: this operation and the ones it refers to wait on each other.");
+                    results[operation.Index] = Failure(
+                        operation,
+                        StatusCodes.Status409Conflict,
+                        ScimErrorTypes.InvalidValue,
+                        "Circular bulkId reference: this operation and the ones it refers to wait on each other."
+                    );
                     errors++;
                 }
 
@@ -167,13 +202,14 @@ public static class BulkEndpoints
         }
     }
 
-    private static IEnumerable<string> Strings(JsonNode? node) => node switch
-    {
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-        JsonArray array => array.SelectMany(Strings),
-        JsonObject obj => obj.SelectMany(p => Strings(p.Value)),
-        _ => [],
-    };
+    private static IEnumerable<string> Strings(JsonNode? node) =>
+        node switch
+        {
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+            JsonArray array => array.SelectMany(Strings),
+            JsonObject obj => obj.SelectMany(p => Strings(p.Value)),
+            _ => [],
+        };
 
     private static Operation Resolve(Operation operation, Dictionary<string, string> created)
     {
@@ -184,21 +220,33 @@ public static class BulkEndpoints
             path = path[..at] + created[path[(at + BulkIdPrefix.Length)..]];
         }
 
-        return operation with { Path = path, Data = Replace(operation.Data, created) };
+        return operation with
+        {
+            Path = path,
+            Data = Replace(operation.Data, created),
+        };
     }
 
-    private static JsonNode? Replace(JsonNode? node, Dictionary<string, string> created) => node switch
-    {
-        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().StartsWith(BulkIdPrefix, StringComparison.Ordinal)
-            => JsonValue.Create(created[v.GetValue<string>()[BulkIdPrefix.Length..]]),
-        JsonArray array => new JsonArray(array.Select(item => Replace(item, created)).ToArray()),
-        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Replace(p.Value, created)))),
-        _ => node?.DeepClone(),
-    };
+    private static JsonNode? Replace(JsonNode? node, Dictionary<string, string> created) =>
+        node switch
+        {
+            JsonValue v
+                when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().StartsWith(BulkIdPrefix, StringComparison.Ordinal) =>
+                JsonValue.Create(created[v.GetValue<string>()[BulkIdPrefix.Length..]]),
+            JsonArray array => new JsonArray(array.Select(item => Replace(item, created)).ToArray()),
+            JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Replace(p.Value, created)))),
+            _ => node?.DeepClone(),
+        };
 
     /// <summary>Runs one operation through the same application service a single request uses, and maps its outcome.</summary>
-    private static async Task<JsonObject> ExecuteAsync(ScimUsers users, ScimGroups groups, ScimDbContext db, Operation operation,
-        Dictionary<string, string> created)
+    private static async Task<JsonObject> ExecuteAsync(
+        ScimUsers users,
+        ScimGroups groups,
+        ScimDbContext db,
+        ILogger log,
+        Operation operation,
+        Dictionary<string, string> created
+    )
     {
         var segments = operation.Path.Trim('/').Split('/');
         var write = new ScimWrite(operation.Data, operation.Version, new ScimSingleQuery(null, null));
@@ -214,7 +262,9 @@ public static class BulkEndpoints
                 (["Groups", var id], "PUT") => await groups.ReplaceAsync(id, write),
                 (["Groups", var id], "PATCH") => await groups.PatchAsync(id, write),
                 (["Groups", var id], "DELETE") => await groups.DeleteAsync(id, write),
-                _ => throw ScimException.InvalidPath($"'{operation.Method} {operation.Path}' is not an operation /Bulk can run; use /Users or /Groups paths."),
+                _ => throw ScimException.InvalidPath(
+                    $"'{operation.Method} {operation.Path}' is not an operation /Bulk can run; use /Users or /Groups paths."
+                ),
             };
 
             if (operation.Method == "POST")
@@ -237,10 +287,17 @@ public static class BulkEndpoints
             result["status"] = outcome.Status.ToString(CultureInfo.InvariantCulture);
             return result;
         }
-        catch (Exception e) when (e is ScimException or ScimProvisioning.Domain.DomainException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Each operation commits on its own: one that fails, even unexpectedly, is reported in its own result
+            // (500 without details) while the ones before it stay committed and reported.
             db.ChangeTracker.Clear(); // nothing of a failed operation may leak into the next one
             var (status, scimType, detail, _) = ScimExceptionHandler.Map(e);
+            if (status >= 500)
+            {
+                log.LogError(e, "Bulk operation {Index} ({Method}) failed unexpectedly", operation.Index + 1, operation.Method);
+            }
+
             return Failure(operation, status, scimType, detail);
         }
     }

@@ -10,14 +10,16 @@ public static class ListResponse
         Create(resources, totalResults, startIndex, usesCursor: false, nextCursor: null);
 
     /// <summary>With cursor paging (RFC 9865) there is no startIndex, and <c>nextCursor</c> names the next page.</summary>
-    public static JsonObject Create(IEnumerable<JsonObject> resources, int totalResults, int startIndex, bool usesCursor, string? nextCursor)
+    public static JsonObject Create(
+        IEnumerable<JsonObject> resources,
+        int totalResults,
+        int startIndex,
+        bool usesCursor,
+        string? nextCursor
+    )
     {
         var items = new JsonArray(resources.Select(r => (JsonNode)r).ToArray());
-        var list = new JsonObject
-        {
-            ["schemas"] = new JsonArray(ScimSchemaUris.ListResponse),
-            ["totalResults"] = totalResults,
-        };
+        var list = new JsonObject { ["schemas"] = new JsonArray(ScimSchemaUris.ListResponse), ["totalResults"] = totalResults };
         if (!usesCursor)
         {
             list["startIndex"] = startIndex;

@@ -4,7 +4,8 @@ using ScimProvisioning.Scim.Errors;
 namespace ScimProvisioning.Api.Scim;
 
 /// <summary>
-/// Versioning (RFC 7644 §3.14), in the profiles that are <see cref="IScimProfile.Versioned"/>: <c>meta.version</c> and the <c>ETag</c> header carry a weak
+/// Versioning (RFC 7644 §3.14), in the profiles that are <see cref="IScimProfile.Versioned"/>: <c>meta.version</c> and the <c>ETag</c>
+/// header carry a weak
 /// ETag of the resource's version; <c>If-Match</c> that does not match is 412, <c>If-None-Match</c> that matches is 304.
 /// </summary>
 public static class ScimETags
@@ -21,8 +22,11 @@ public static class ScimETags
 
         if (!Matches(ifMatch, version))
         {
-            throw new ScimException(StatusCodes.Status412PreconditionFailed, null,
-                $"If-Match does not match the resource's current version {Format(version)}; read it again and retry.");
+            throw new ScimException(
+                StatusCodes.Status412PreconditionFailed,
+                null,
+                $"If-Match does not match the resource's current version {Format(version)}; read it again and retry."
+            );
         }
     }
 
@@ -35,7 +39,8 @@ public static class ScimETags
     private static bool Matches(string header, long version)
     {
         var current = Format(version);
-        return header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+        return header
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Any(tag => tag == "*" || tag == current || tag == current[2..]);
     }
 }

@@ -18,8 +18,15 @@ public static class ScimEndpoints
         scim.MapScimSearch();
         scim.MapScimBulk();
         // Anything else under the SCIM base is a SCIM 404, not an empty page.
-        scim.MapFallback((HttpContext context) => ErrorResponses.Scim(StatusCodes.Status404NotFound, null,
-            $"No SCIM endpoint at {context.Request.Method} {context.Request.Path}.")).ExcludeFromDescription();
+        scim.MapFallback(
+                (HttpContext context) =>
+                    ErrorResponses.Scim(
+                        StatusCodes.Status404NotFound,
+                        null,
+                        $"No SCIM endpoint at {context.Request.Method} {context.Request.Path}."
+                    )
+            )
+            .ExcludeFromDescription();
         return app;
     }
 }

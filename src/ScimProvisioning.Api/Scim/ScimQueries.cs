@@ -18,7 +18,8 @@ public sealed record ListRequest(
     bool Descending,
     string? Cursor,
     IReadOnlyList<AttributePath> Attributes,
-    IReadOnlyList<AttributePath> ExcludedAttributes)
+    IReadOnlyList<AttributePath> ExcludedAttributes
+)
 {
     public bool UsesCursor => Cursor is not null;
 }
@@ -38,8 +39,14 @@ public static class ScimQueries
     private static readonly MemoryCache PageStarts = new(new MemoryCacheOptions { SizeLimit = 50_000 });
 
     public static async Task<ListPage<T>> PageAsync<T>(
-        IQueryable<T> query, Expression<Func<T, long>> key, ListRequest request, ScimQueryMap<T> map,
-        Func<IQueryable<T>, IQueryable<T>> include, CancellationToken cancellationToken, string? continuationScope = null)
+        IQueryable<T> query,
+        Expression<Func<T, long>> key,
+        ListRequest request,
+        ScimQueryMap<T> map,
+        Func<IQueryable<T>, IQueryable<T>> include,
+        CancellationToken cancellationToken,
+        string? continuationScope = null
+    )
         where T : class
     {
         try
@@ -48,7 +55,11 @@ public static class ScimQueries
             if (request.UsesCursor)
             {
                 var after = DecodeCursor(request.Cursor!);
-                var rows = request.Count == 0 ? [] : await include(query.Where(Beyond(key, after)).OrderBy(key).Take(request.Count + 1)).ToListAsync(cancellationToken);
+                var rows =
+                    request.Count == 0
+                        ? []
+                        : await include(query.Where(Beyond(key, after)).OrderBy(key).Take(request.Count + 1))
+                            .ToListAsync(cancellationToken);
                 var more = rows.Count > request.Count;
                 var items = more ? rows.Take(request.Count).ToList() : rows;
                 var compiled = key.Compile();
@@ -76,8 +87,11 @@ public static class ScimQueries
                 var rows = await include(window).ToListAsync(cancellationToken);
                 if (scope is not null && rows.Count == request.Count)
                 {
-                    PageStarts.Set($"{scope}|{request.StartIndex + rows.Count}", key.Compile()(rows[^1]),
-                        new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) });
+                    PageStarts.Set(
+                        $"{scope}|{request.StartIndex + rows.Count}",
+                        key.Compile()(rows[^1]),
+                        new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(10) }
+                    );
                 }
 
                 return new ListPage<T>(total, rows, null);
@@ -101,7 +115,11 @@ public static class ScimQueries
     }
 
     public static string EncodeCursor(long key) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes("k" + key.ToString(System.Globalization.CultureInfo.InvariantCulture))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Convert
+            .ToBase64String(Encoding.UTF8.GetBytes("k" + key.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
 
     /// <summary>An empty cursor asks for the first page (RFC 9865 §2).</summary>
     public static long DecodeCursor(string cursor)
@@ -116,27 +134,45 @@ public static class ScimQueries
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            if (text.StartsWith('k') && long.TryParse(text.AsSpan(1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var key))
+            if (
+                text.StartsWith('k')
+                && long.TryParse(
+                    text.AsSpan(1),
+                    System.Globalization.NumberStyles.AllowLeadingSign,
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    out var key
+                )
+            )
             {
                 return key;
             }
         }
-        catch (FormatException)
-        {
-        }
+        catch (FormatException) { }
 
         throw new ScimException(400, "invalidCursor", "The cursor is not one this server issued; start again with an empty cursor.");
     }
 
     /// <summary>Builds a list request from query parameters (GET) or a SearchRequest body (POST /.search).</summary>
-    public static ListRequest ToRequest(ScimContext scim, string? filter, string? startIndex, string? count, string? sortBy, string? sortOrder, string? cursor, string? attributes, string? excludedAttributes)
+    public static ListRequest ToRequest(
+        ScimContext scim,
+        string? filter,
+        string? startIndex,
+        string? count,
+        string? sortBy,
+        string? sortOrder,
+        string? cursor,
+        string? attributes,
+        string? excludedAttributes
+    )
     {
         var query = new ScimListQuery(filter, startIndex, count, attributes, excludedAttributes);
         scim.Profile.CheckListParameters(sortBy, sortOrder, cursor);
         AttributePath? sortPath = null;
         if (!string.IsNullOrWhiteSpace(sortBy))
         {
-            sortPath = AttributePath.TryParse(sortBy.Trim()) ?? throw ScimException.InvalidValue($"sortBy '{ScimFilters.Truncate(sortBy)}' is not an attribute name.");
+            sortPath =
+                AttributePath.TryParse(sortBy.Trim())
+                ?? throw ScimException.InvalidValue($"sortBy '{ScimFilters.Truncate(sortBy)}' is not an attribute name.");
         }
 
         var descending = sortOrder?.Trim().ToLowerInvariant() switch
@@ -147,7 +183,9 @@ public static class ScimQueries
         };
         if (cursor is not null && sortPath is not null)
         {
-            throw ScimException.InvalidValue("Cursor pagination follows creation order; it cannot be combined with sortBy. Use startIndex paging to sort.");
+            throw ScimException.InvalidValue(
+                "Cursor pagination follows creation order; it cannot be combined with sortBy. Use startIndex paging to sort."
+            );
         }
 
         if (cursor is not null && !string.IsNullOrEmpty(startIndex))
@@ -163,6 +201,7 @@ public static class ScimQueries
             descending,
             cursor,
             ScimDocument.ParseAttributeList(attributes),
-            ScimDocument.ParseAttributeList(excludedAttributes));
+            ScimDocument.ParseAttributeList(excludedAttributes)
+        );
     }
 }

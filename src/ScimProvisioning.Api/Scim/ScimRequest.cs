@@ -20,8 +20,11 @@ public static class ScimRequest
             var mediaType = contentType.Split(';')[0].Trim();
             if (!AcceptedMediaTypes.Contains(mediaType, StringComparer.OrdinalIgnoreCase))
             {
-                throw new ScimException(StatusCodes.Status415UnsupportedMediaType, null,
-                    $"Content-Type '{mediaType}' is not supported; send application/scim+json or application/json.");
+                throw new ScimException(
+                    StatusCodes.Status415UnsupportedMediaType,
+                    null,
+                    $"Content-Type '{mediaType}' is not supported; send application/scim+json or application/json."
+                );
             }
         }
 
@@ -58,7 +61,11 @@ public static class ScimRequest
     }
 
     public static ScimException PayloadTooLarge(long maxBytes) =>
-        new(StatusCodes.Status413PayloadTooLarge, null, $"The request body is larger than the maximum of {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes.");
+        new(
+            StatusCodes.Status413PayloadTooLarge,
+            null,
+            $"The request body is larger than the maximum of {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes."
+        );
 }
 
 /// <summary>The query parameters of a SCIM list (RFC 7644 §3.4.2), bound with [AsParameters].</summary>
@@ -71,7 +78,8 @@ public sealed record ScimListQuery(
     [property: FromQuery(Name = "sortBy")] string? SortBy = null,
     [property: FromQuery(Name = "sortOrder")] string? SortOrder = null,
     // RFC 9865: an empty value asks for the first page.
-    [property: FromQuery(Name = "cursor")] string? Cursor = null)
+    [property: FromQuery(Name = "cursor")] string? Cursor = null
+)
 {
     public ListRequest ToRequest(ScimContext scim) =>
         ScimQueries.ToRequest(scim, Filter, StartIndex, Count, SortBy, SortOrder, Cursor, Attributes, ExcludedAttributes);
@@ -106,4 +114,5 @@ public sealed record ScimListQuery(
 
 public sealed record ScimSingleQuery(
     [property: FromQuery(Name = "attributes")] string? Attributes,
-    [property: FromQuery(Name = "excludedAttributes")] string? ExcludedAttributes);
+    [property: FromQuery(Name = "excludedAttributes")] string? ExcludedAttributes
+);

@@ -19,7 +19,11 @@ public sealed class ScimRequestBodyFilter : IOperationFilter
             return;
         }
 
-        var schema = new OpenApiSchema { Type = JsonSchemaType.Object, Description = $"A SCIM {marker.Resource} resource or PatchOp document (RFC 7643/7644)." };
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = $"A SCIM {marker.Resource} resource or PatchOp document (RFC 7643/7644).",
+        };
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,

@@ -9,7 +9,9 @@ namespace ScimProvisioning.Api.Scim;
 public sealed record ScimWrite(JsonNode? Body, string? IfMatch, ScimSingleQuery Query)
 {
     public static async Task<ScimWrite> ReadAsync(HttpRequest request, ScimContext scim, ScimSingleQuery query, bool hasBody = true) =>
-        new(hasBody ? await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes) : null,
+        new(
+            hasBody ? await ScimRequest.ReadJsonAsync(request, scim.Options.MaxRequestBodyBytes) : null,
             request.Headers.IfMatch.Count == 0 ? null : request.Headers.IfMatch.ToString(),
-            query);
+            query
+        );
 }

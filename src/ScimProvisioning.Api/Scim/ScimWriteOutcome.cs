@@ -11,8 +11,14 @@ namespace ScimProvisioning.Api.Scim;
 public abstract record ScimWriteOutcome(int Status, string ResourceId, string Location, string? Version, ChangeDescription Change);
 
 /// <summary>The resource as the client asked to see it (projected by <c>attributes</c>/<c>excludedAttributes</c>).</summary>
-public sealed record ResourceWritten(JsonObject Resource, int Status, string ResourceId, string Location, string? Version, ChangeDescription Change)
-    : ScimWriteOutcome(Status, ResourceId, Location, Version, Change);
+public sealed record ResourceWritten(
+    JsonObject Resource,
+    int Status,
+    string ResourceId,
+    string Location,
+    string? Version,
+    ChangeDescription Change
+) : ScimWriteOutcome(Status, ResourceId, Location, Version, Change);
 
 /// <summary>A group answered in full, its members streamed from the database as they are written (200).</summary>
 public sealed record GroupToStream(UserGroup Group, string Location, string? Version, ChangeDescription Change)

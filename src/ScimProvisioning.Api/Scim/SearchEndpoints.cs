@@ -15,26 +15,54 @@ public static class SearchEndpoints
 
     public static RouteGroupBuilder MapScimSearch(this RouteGroupBuilder scim)
     {
-        scim.MapPost("/Users/.search", (HttpRequest request, ScimContext context, ScimUsers users) => RunAsync(request, context, [users.SearchAsync]))
-            .WithTags("SCIM Users").WithName("SearchScimUsers").WithSummary("Query users with a SearchRequest body (Standard profile)")
-            .RequireAuthorization(Policies.ScimRead).WithMetadata(new ScimRequestBody("SearchRequest"));
-        scim.MapPost("/Groups/.search", (HttpRequest request, ScimContext context, ScimGroups groups) => RunAsync(request, context, [groups.SearchAsync]))
-            .WithTags("SCIM Groups").WithName("SearchScimGroups").WithSummary("Query groups with a SearchRequest body (Standard profile)")
-            .RequireAuthorization(Policies.ScimRead).WithMetadata(new ScimRequestBody("SearchRequest"));
-        scim.MapPost("/.search", (HttpRequest request, ScimContext context, ScimUsers users, ScimGroups groups) =>
-                RunAsync(request, context, [users.SearchAsync, groups.SearchAsync]))
-            .WithTags("SCIM Discovery").WithName("SearchScimRoot").WithSummary("Query users and groups together (Standard profile)")
-            .RequireAuthorization(Policies.ScimRead).WithMetadata(new ScimRequestBody("SearchRequest"));
+        scim.MapPost(
+                "/Users/.search",
+                (HttpRequest request, ScimContext context, ScimUsers users) => RunAsync(request, context, [users.SearchAsync])
+            )
+            .WithTags("SCIM Users")
+            .WithName("SearchScimUsers")
+            .WithSummary("Query users with a SearchRequest body (Standard profile)")
+            .RequireAuthorization(Policies.ScimRead)
+            .WithMetadata(new ScimRequestBody("SearchRequest"));
+        scim.MapPost(
+                "/Groups/.search",
+                (HttpRequest request, ScimContext context, ScimGroups groups) => RunAsync(request, context, [groups.SearchAsync])
+            )
+            .WithTags("SCIM Groups")
+            .WithName("SearchScimGroups")
+            .WithSummary("Query groups with a SearchRequest body (Standard profile)")
+            .RequireAuthorization(Policies.ScimRead)
+            .WithMetadata(new ScimRequestBody("SearchRequest"));
+        scim.MapPost(
+                "/.search",
+                (HttpRequest request, ScimContext context, ScimUsers users, ScimGroups groups) =>
+                    RunAsync(request, context, [users.SearchAsync, groups.SearchAsync])
+            )
+            .WithTags("SCIM Discovery")
+            .WithName("SearchScimRoot")
+            .WithSummary("Query users and groups together (Standard profile)")
+            .RequireAuthorization(Policies.ScimRead)
+            .WithMetadata(new ScimRequestBody("SearchRequest"));
         return scim;
     }
 
     private static async Task<ScimJsonResult> RunAsync(HttpRequest http, ScimContext scim, Search[] searches)
     {
         scim.Profile.EnsureSearchServed();
-        var body = await ScimRequest.ReadJsonAsync(http, scim.Options.MaxRequestBodyBytes) as JsonObject
+        var body =
+            await ScimRequest.ReadJsonAsync(http, scim.Options.MaxRequestBodyBytes) as JsonObject
             ?? throw ScimException.InvalidSyntax("A SearchRequest body must be a JSON object.");
-        var request = ScimQueries.ToRequest(scim, Text(body, "filter"), Number(body, "startIndex"), Number(body, "count"), Text(body, "sortBy"), Text(body, "sortOrder"),
-            Text(body, "cursor"), List(body, "attributes"), List(body, "excludedAttributes"));
+        var request = ScimQueries.ToRequest(
+            scim,
+            Text(body, "filter"),
+            Number(body, "startIndex"),
+            Number(body, "count"),
+            Text(body, "sortBy"),
+            Text(body, "sortOrder"),
+            Text(body, "cursor"),
+            List(body, "attributes"),
+            List(body, "excludedAttributes")
+        );
         if (searches.Length == 1)
         {
             var page = await searches[0](request);
@@ -43,7 +71,9 @@ public static class SearchEndpoints
 
         if (request.UsesCursor || request.SortBy is not null)
         {
-            throw ScimException.InvalidValue("A search at the root spans users and groups; page it with startIndex, without sortBy or cursor.");
+            throw ScimException.InvalidValue(
+                "A search at the root spans users and groups; page it with startIndex, without sortBy or cursor."
+            );
         }
 
         // Root: users then groups, one result set. A filter naming attributes one type lacks matches none of that type.
@@ -106,9 +136,14 @@ public static class SearchEndpoints
         ScimProvisioning.Scim.Filtering.JsonFilterEvaluator.Get(body, name) switch
         {
             null => null,
-            JsonArray array => string.Join(",", array.Select(item => item is JsonValue v && v.GetValueKind() == JsonValueKind.String
-                ? v.GetValue<string>()
-                : throw ScimException.InvalidValue($"SearchRequest '{name}' must be an array of attribute names."))),
+            JsonArray array => string.Join(
+                ",",
+                array.Select(item =>
+                    item is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                        ? v.GetValue<string>()
+                        : throw ScimException.InvalidValue($"SearchRequest '{name}' must be an array of attribute names.")
+                )
+            ),
             JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
             _ => throw ScimException.InvalidValue($"SearchRequest '{name}' must be an array of attribute names."),
         };

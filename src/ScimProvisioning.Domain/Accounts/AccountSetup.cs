@@ -14,7 +14,11 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
     public const string DefaultAccountName = "Default account";
 
     /// <summary>The oldest account, created with its Super Administrator when the database has none.</summary>
-    public async Task<Account> EnsureDefaultAccountAsync(string superAdministratorEmail, CancellationToken cancellationToken, PersonName? superAdministratorName = null)
+    public async Task<Account> EnsureDefaultAccountAsync(
+        string superAdministratorEmail,
+        CancellationToken cancellationToken,
+        PersonName? superAdministratorName = null
+    )
     {
         var existing = await db.Accounts.OrderBy(a => a.Created).ThenBy(a => a.Id).FirstOrDefaultAsync(cancellationToken);
         if (existing is null)
@@ -30,11 +34,21 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
     /// A new account with its scope, system groups and a Super Administrator who has a given and a family name (IdP
     /// test suites read the first listed user and expect a complete one).
     /// </summary>
-    public async Task<Account> CreateAsync(string name, string superAdministratorEmail, CancellationToken cancellationToken, PersonName? superAdministratorName = null)
+    public async Task<Account> CreateAsync(
+        string name,
+        string superAdministratorEmail,
+        CancellationToken cancellationToken,
+        PersonName? superAdministratorName = null
+    )
     {
         var person = superAdministratorName ?? PersonName.SuperAdministrator;
         var now = clock.GetUtcNow().UtcDateTime;
-        var account = new Account { Id = Identifiers.NewTag(), Name = name, Created = now };
+        var account = new Account
+        {
+            Id = Identifiers.NewTag(),
+            Name = name,
+            Created = now,
+        };
         var accountScope = new ResourceGroup
         {
             Id = Identifiers.NewTag(),
@@ -66,12 +80,14 @@ public sealed class AccountSetup(ScimDbContext db, AuditLog audit, Groups.GroupP
         db.Users.Add(user);
         db.Members.Add(member);
         db.Policies.Add(policy);
-        audit.Record(new ChangeDescription(account.Id, Actor.System, AuditActions.CreateAccount, "account", account.Id)
-        {
-            ResourceName = name,
-            Rules = [ProvisioningRules.MemberProvisioned],
-            Details = new { superAdministrator = user.Id },
-        });
+        audit.Record(
+            new ChangeDescription(account.Id, Actor.System, AuditActions.CreateAccount, "account", account.Id)
+            {
+                ResourceName = name,
+                Rules = [ProvisioningRules.MemberProvisioned],
+                Details = new { superAdministrator = user.Id },
+            }
+        );
         await db.SaveChangesAsync(cancellationToken);
         await groups.EnsureSystemGroupsAsync(account.Id, cancellationToken);
         return account;

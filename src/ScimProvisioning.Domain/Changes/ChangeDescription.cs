@@ -32,24 +32,33 @@ public sealed record ChangeDescription(string AccountId, Actor Actor, string Ope
     public object? Details { get; init; }
 
     /// <summary>A write that changed nothing (an unchanged PUT, a PATCH adding members already there).</summary>
-    public bool IsEmpty => Attributes.Count == 0 && MembersAdded == 0 && MembersRemoved == 0 &&
-                           !Rules.Any(r => r is ProvisioningRules.MemberProvisioned or ProvisioningRules.MemberDeprovisioned);
+    public bool IsEmpty =>
+        Attributes.Count == 0
+        && MembersAdded == 0
+        && MembersRemoved == 0
+        && !Rules.Any(r => r is ProvisioningRules.MemberProvisioned or ProvisioningRules.MemberDeprovisioned);
 
     public string Outcome => Refusal is null ? AuditActions.Success : AuditActions.Refused;
 
     /// <summary>The audit event's summary: the description without what the event row already holds.</summary>
-    public object Summary() => Refusal is not null
-        ? new { name = ResourceName, reason = Refusal, rules = Rules }
-        : new
-        {
-            name = ResourceName,
-            attributes = Attributes,
-            membersAdded = MembersAdded,
-            membersRemoved = MembersRemoved,
-            ignoredMemberIds = IgnoredMemberIds,
-            rules = Rules,
-            details = Details,
-        };
+    public object Summary() =>
+        Refusal is not null
+            ? new
+            {
+                name = ResourceName,
+                reason = Refusal,
+                rules = Rules,
+            }
+            : new
+            {
+                name = ResourceName,
+                attributes = Attributes,
+                membersAdded = MembersAdded,
+                membersRemoved = MembersRemoved,
+                ignoredMemberIds = IgnoredMemberIds,
+                rules = Rules,
+                details = Details,
+            };
 
     public ChangeDescription WithRule(string rule) => Rules.Contains(rule) ? this : this with { Rules = [.. Rules, rule] };
 }

@@ -11,7 +11,13 @@ namespace ScimProvisioning.Domain.Groups;
 /// name, uniqueness, the SCIM-managed lock (enforced here for every admin write), and set-based membership changes,
 /// every one through the lockout guard. SCIM writes are the <c>…FromScimAsync</c> methods, admin writes the rest.
 /// </summary>
-public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, GroupSettings settings)
+public sealed class GroupProvisioning(
+    ScimDbContext db,
+    AuditLog audit,
+    SuperAdministratorGuard guard,
+    TimeProvider clock,
+    GroupSettings settings
+)
 {
     public const string ResourceType = "group";
 
@@ -24,8 +30,10 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     /// <summary>Creates the account's system groups that are missing: one per account-scoped role.</summary>
     public async Task EnsureSystemGroupsAsync(string accountId, CancellationToken cancellationToken)
     {
-        var existing = await db.UserGroups.Where(g => g.AccountId == accountId && g.SystemRoleId != null)
-            .Select(g => g.SystemRoleId!).ToListAsync(cancellationToken);
+        var existing = await db
+            .UserGroups.Where(g => g.AccountId == accountId && g.SystemRoleId != null)
+            .Select(g => g.SystemRoleId!)
+            .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         foreach (var role in PermissionGroupCatalog.All.Where(r => r.Scope == ScopeKind.Account && !existing.Contains(r.Id)))
         {
@@ -50,18 +58,36 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     /// SCIM POST /Groups: creates a SCIM-managed group, or adopts an existing group of the same name (any case) that is
     /// not SCIM-managed (rule 8) — Entra and Okta link groups this way. A SCIM-managed namesake is 409.
     /// </summary>
-    public async Task<GroupWriteResult> CreateFromScimAsync(Actor actor, string accountId, string name, string? externalId, IReadOnlyList<string> memberUserIds, CancellationToken cancellationToken)
+    public async Task<GroupWriteResult> CreateFromScimAsync(
+        Actor actor,
+        string accountId,
+        string name,
+        string? externalId,
+        IReadOnlyList<string> memberUserIds,
+        CancellationToken cancellationToken
+    )
     {
         ValidateName(name);
         CheckMemberCount(memberUserIds.Count);
-        var existing = await db.UserGroups.SingleOrDefaultAsync(g => g.AccountId == accountId && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken);
+        var existing = await db.UserGroups.SingleOrDefaultAsync(
+            g => g.AccountId == accountId && g.NameKey == Identifiers.NormalizeKey(name),
+            cancellationToken
+        );
         if (existing is { IsScimManaged: true })
         {
             throw NameTaken(name);
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var group = existing ?? new UserGroup { Id = Identifiers.NewTag(), AccountId = accountId, Created = now, Version = 0 };
+        var group =
+            existing
+            ?? new UserGroup
+            {
+                Id = Identifiers.NewTag(),
+                AccountId = accountId,
+                Created = now,
+                Version = 0,
+            };
         if (existing is null)
         {
             group.Rename(name);
@@ -84,7 +110,10 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             {
                 MembersAdded = added,
                 IgnoredMemberIds = ignored,
-                Rules = Fired((existing is not null, ProvisioningRules.GroupAdopted), (ignored.Count > 0, ProvisioningRules.IgnoredUnknownMembers)),
+                Rules = Fired(
+                    (existing is not null, ProvisioningRules.GroupAdopted),
+                    (ignored.Count > 0, ProvisioningRules.IgnoredUnknownMembers)
+                ),
             };
             audit.Record(change);
             await db.SaveChangesAsync(cancellationToken);
@@ -99,20 +128,34 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     }
 
     /// <summary>SCIM PUT or PATCH /Groups/{id}: rename, externalId and membership changes in request order.</summary>
-    public async Task<GroupWriteResult> UpdateFromScimAsync(Actor actor, UserGroup group, GroupUpdate update, string action, CancellationToken cancellationToken)
+    public async Task<GroupWriteResult> UpdateFromScimAsync(
+        Actor actor,
+        UserGroup group,
+        GroupUpdate update,
+        string action,
+        CancellationToken cancellationToken
+    )
     {
         if (update.Name is not null && update.Name != group.Name)
         {
             if (group.IsSystem)
             {
-                throw new DomainException(DomainErrorKind.Immutable,
-                    $"'{group.Name}' is a Cloudflare system group: it cannot be renamed; only its members can change.", "displayName",
-                    ProvisioningRules.SystemGroup);
+                throw new DomainException(
+                    DomainErrorKind.Immutable,
+                    $"'{group.Name}' is a Cloudflare system group: it cannot be renamed; only its members can change.",
+                    "displayName",
+                    ProvisioningRules.SystemGroup
+                );
             }
 
             ValidateName(update.Name);
-            if (Identifiers.NormalizeKey(update.Name) != group.NameKey &&
-                await db.UserGroups.AnyAsync(g => g.AccountId == group.AccountId && g.NameKey == Identifiers.NormalizeKey(update.Name), cancellationToken))
+            if (
+                Identifiers.NormalizeKey(update.Name) != group.NameKey
+                && await db.UserGroups.AnyAsync(
+                    g => g.AccountId == group.AccountId && g.NameKey == Identifiers.NormalizeKey(update.Name),
+                    cancellationToken
+                )
+            )
             {
                 throw NameTaken(update.Name);
             }
@@ -133,16 +176,24 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     {
         if (group.IsSystem)
         {
-            throw new DomainException(DomainErrorKind.Immutable,
-                $"'{group.Name}' is a Cloudflare system group and cannot be deleted; remove its members instead.", rule: ProvisioningRules.SystemGroup);
+            throw new DomainException(
+                DomainErrorKind.Immutable,
+                $"'{group.Name}' is a Cloudflare system group and cannot be deleted; remove its members instead.",
+                rule: ProvisioningRules.SystemGroup
+            );
         }
 
         return await DeleteAsync(actor, group, AuditActions.DeleteScimGroup, cancellationToken);
     }
 
     /// <summary>Admin API: a membership change of a group that is not SCIM-managed (the lock is enforced here).</summary>
-    public async Task<GroupWriteResult> ChangeMembersAsync(Actor actor, UserGroup group, MembershipChange change, object? details,
-        CancellationToken cancellationToken)
+    public async Task<GroupWriteResult> ChangeMembersAsync(
+        Actor actor,
+        UserGroup group,
+        MembershipChange change,
+        object? details,
+        CancellationToken cancellationToken
+    )
     {
         EnsureAdminMayChange(group, "membership");
         return await ApplyMembershipAsync(actor, group, [change], AuditActions.UpdateUserGroupMembers, details, cancellationToken);
@@ -156,16 +207,26 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     }
 
     /// <summary>The membership changes, set-based, in one guarded transaction; ids are resolved before it starts.</summary>
-    private async Task<GroupWriteResult> ApplyMembershipAsync(Actor actor, UserGroup group, IReadOnlyList<MembershipChange> changes, string action,
-        object? details, CancellationToken cancellationToken)
+    private async Task<GroupWriteResult> ApplyMembershipAsync(
+        Actor actor,
+        UserGroup group,
+        IReadOnlyList<MembershipChange> changes,
+        string action,
+        object? details,
+        CancellationToken cancellationToken
+    )
     {
-        var named = changes.SelectMany(c => c switch
-        {
-            AddMembers add => add.UserIds,
-            RemoveMembers remove => remove.UserIds,
-            ReplaceMembers replace => replace.UserIds,
-            _ => [],
-        }).ToList();
+        var named = changes
+            .SelectMany(c =>
+                c switch
+                {
+                    AddMembers add => add.UserIds,
+                    RemoveMembers remove => remove.UserIds,
+                    ReplaceMembers replace => replace.UserIds,
+                    _ => [],
+                }
+            )
+            .ToList();
         CheckMemberCount(named.Count);
         var (resolved, ignored) = await ResolveUsersAsync(group.AccountId, named, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -174,7 +235,10 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         var entry = db.Entry(group);
         var attributesChanged = entry.State == EntityState.Modified;
         var changedAttributes = attributesChanged
-            ? entry.Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(UserGroup.NameKey)).Select(p => p.Metadata.Name).ToList()
+            ? entry
+                .Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(UserGroup.NameKey))
+                .Select(p => p.Metadata.Name)
+                .ToList()
             : [];
         if (attributesChanged)
         {
@@ -187,50 +251,66 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         var change = Describe(actor, action, group) with { IgnoredMemberIds = ignored, Details = details };
         try
         {
-            await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
-            {
-                foreach (var change in changes)
+            await guard.CommitGuardedAsync(
+                change,
+                LockoutCheck.WhenLockoutPreventionIsOn,
+                async ct =>
                 {
-                    switch (change)
+                    foreach (var change in changes)
                     {
-                        case AddMembers add:
-                            added += await AddAsync(group, Keys(add.UserIds), ct);
-                            break;
-                        case RemoveMembers remove:
-                            var keys = Keys(remove.UserIds).ToList();
-                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey)).ExecuteDeleteAsync(ct);
-                            break;
-                        case RemoveMatchingMembers matching:
-                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).Where(matching.Predicate).ExecuteDeleteAsync(ct);
-                            break;
-                        case RemoveAllMembers:
-                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
-                            break;
-                        case ReplaceMembers replace:
-                            var wanted = Keys(replace.UserIds).ToHashSet();
-                            removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key && !wanted.Contains(m.UserKey)).ExecuteDeleteAsync(ct);
-                            added += await AddAsync(group, wanted, ct);
-                            break;
+                        switch (change)
+                        {
+                            case AddMembers add:
+                                added += await AddAsync(group, Keys(add.UserIds), ct);
+                                break;
+                            case RemoveMembers remove:
+                                var keys = Keys(remove.UserIds).ToList();
+                                removed += await db
+                                    .UserGroupMembers.Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey))
+                                    .ExecuteDeleteAsync(ct);
+                                break;
+                            case RemoveMatchingMembers matching:
+                                removed += await db
+                                    .UserGroupMembers.Where(m => m.UserGroupKey == group.Key)
+                                    .Where(matching.Predicate)
+                                    .ExecuteDeleteAsync(ct);
+                                break;
+                            case RemoveAllMembers:
+                                removed += await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+                                break;
+                            case ReplaceMembers replace:
+                                var wanted = Keys(replace.UserIds).ToHashSet();
+                                removed += await db
+                                    .UserGroupMembers.Where(m => m.UserGroupKey == group.Key && !wanted.Contains(m.UserKey))
+                                    .ExecuteDeleteAsync(ct);
+                                added += await AddAsync(group, wanted, ct);
+                                break;
+                        }
                     }
-                }
 
-                // A request that changes nothing keeps version and lastModified, so the client's ETag stays valid.
-                if (!attributesChanged && added + removed > 0)
-                {
-                    await db.UserGroups.Where(g => g.Key == group.Key)
-                        .ExecuteUpdateAsync(g => g.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.LastModified, now), ct);
-                }
+                    // A request that changes nothing keeps version and lastModified, so the client's ETag stays valid.
+                    if (!attributesChanged && added + removed > 0)
+                    {
+                        await db
+                            .UserGroups.Where(g => g.Key == group.Key)
+                            .ExecuteUpdateAsync(
+                                g => g.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.LastModified, now),
+                                ct
+                            );
+                    }
 
-                change = change with
-                {
-                    Attributes = changedAttributes,
-                    MembersAdded = added,
-                    MembersRemoved = removed,
-                    Rules = Fired((ignored.Count > 0, ProvisioningRules.IgnoredUnknownMembers)),
-                };
-                audit.Record(change);
-                await db.SaveChangesAsync(ct);
-            }, cancellationToken);
+                    change = change with
+                    {
+                        Attributes = changedAttributes,
+                        MembersAdded = added,
+                        MembersRemoved = removed,
+                        Rules = Fired((ignored.Count > 0, ProvisioningRules.IgnoredUnknownMembers)),
+                    };
+                    audit.Record(change);
+                    await db.SaveChangesAsync(ct);
+                },
+                cancellationToken
+            );
             if (!attributesChanged && added + removed > 0)
             {
                 await db.Entry(group).ReloadAsync(cancellationToken);
@@ -238,7 +318,10 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new DomainException(DomainErrorKind.PreconditionFailed, "The group was changed by another request; read it again and retry.");
+            throw new DomainException(
+                DomainErrorKind.PreconditionFailed,
+                "The group was changed by another request; read it again and retry."
+            );
         }
         catch (DbUpdateException e) when (UniqueViolation.IsUniqueViolation(e))
         {
@@ -253,25 +336,40 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     private async Task<ChangeDescription> DeleteAsync(Actor actor, UserGroup group, string action, CancellationToken cancellationToken)
     {
         var change = Describe(actor, action, group);
-        await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
-        {
-            // Set-based: a group of 100,000 members is deleted without loading them.
-            change = change with { MembersRemoved = await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct) };
-            await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
-            foreach (var tracked in db.ChangeTracker.Entries<UserGroupMember>().Where(e => e.Entity.UserGroupKey == group.Key).ToList())
+        await guard.CommitGuardedAsync(
+            change,
+            LockoutCheck.WhenLockoutPreventionIsOn,
+            async ct =>
             {
-                tracked.State = EntityState.Detached; // already deleted above
-            }
+                // Set-based: a group of 100,000 members is deleted without loading them.
+                change = change with
+                {
+                    MembersRemoved = await db.UserGroupMembers.Where(m => m.UserGroupKey == group.Key).ExecuteDeleteAsync(ct),
+                };
+                await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+                foreach (var tracked in db.ChangeTracker.Entries<UserGroupMember>().Where(e => e.Entity.UserGroupKey == group.Key).ToList())
+                {
+                    tracked.State = EntityState.Detached; // already deleted above
+                }
 
-            db.UserGroups.Remove(group);
-            audit.Record(change);
-            await db.SaveChangesAsync(ct);
-        }, cancellationToken);
+                db.UserGroups.Remove(group);
+                audit.Record(change);
+                await db.SaveChangesAsync(ct);
+            },
+            cancellationToken
+        );
         return change;
     }
 
     /// <summary>Admin API: a user group created by hand (not SCIM-managed), with its policies, in one transaction.</summary>
-    public async Task<UserGroup> CreateCustomAsync(Actor actor, string accountId, string name, IReadOnlyList<PolicyDraft> policies, PolicyAssignments assignments, CancellationToken cancellationToken)
+    public async Task<UserGroup> CreateCustomAsync(
+        Actor actor,
+        string accountId,
+        string name,
+        IReadOnlyList<PolicyDraft> policies,
+        PolicyAssignments assignments,
+        CancellationToken cancellationToken
+    )
     {
         ValidateName(name);
         if (await db.UserGroups.AnyAsync(g => g.AccountId == accountId && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken))
@@ -280,7 +378,14 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var group = new UserGroup { Id = Identifiers.NewTag(), AccountId = accountId, Created = now, LastModified = now, Version = 1 };
+        var group = new UserGroup
+        {
+            Id = Identifiers.NewTag(),
+            AccountId = accountId,
+            Created = now,
+            LastModified = now,
+            Version = 1,
+        };
         group.Rename(name);
         var built = await assignments.BuildAsync(accountId, policies, cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -314,9 +419,12 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     {
         if (group.IsSystem || group.IsScimManaged)
         {
-            throw new DomainException(DomainErrorKind.Immutable,
-                $"'{group.Name}' is managed by SCIM: its {what} can only be changed by the identity provider. Its policies can still be edited.",
-                rule: ProvisioningRules.ScimManagedLock);
+            throw new DomainException(
+                DomainErrorKind.Immutable,
+                $"'{group.Name}' is managed by SCIM: its {what} can only be changed by the identity provider. Its policies can still be "
+                    + $"edited.",
+                rule: ProvisioningRules.ScimManagedLock
+            );
         }
     }
 
@@ -330,7 +438,12 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
 
         EnsureAdminMayChange(group, "name");
         ValidateName(name);
-        if (await db.UserGroups.AnyAsync(g => g.AccountId == group.AccountId && g.Key != group.Key && g.NameKey == Identifiers.NormalizeKey(name), cancellationToken))
+        if (
+            await db.UserGroups.AnyAsync(
+                g => g.AccountId == group.AccountId && g.Key != group.Key && g.NameKey == Identifiers.NormalizeKey(name),
+                cancellationToken
+            )
+        )
         {
             throw new DomainException(DomainErrorKind.Conflict, $"A group named '{name}' already exists in this account.", "name");
         }
@@ -339,7 +452,13 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         group.Rename(name);
         group.LastModified = clock.GetUtcNow().UtcDateTime;
         group.Version++;
-        audit.Record(Describe(actor, AuditActions.UpdateUserGroup, group) with { Attributes = [nameof(UserGroup.Name)], Details = new { renamedFrom = before } });
+        audit.Record(
+            Describe(actor, AuditActions.UpdateUserGroup, group) with
+            {
+                Attributes = [nameof(UserGroup.Name)],
+                Details = new { renamedFrom = before },
+            }
+        );
         await db.SaveChangesAsync(cancellationToken);
     }
 
@@ -352,10 +471,22 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
             return 0;
         }
 
-        var present = group.Key == 0 ? [] : await db.UserGroupMembers
-            .Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey)).Select(m => m.UserKey).ToListAsync(cancellationToken);
+        var present =
+            group.Key == 0
+                ? []
+                : await db
+                    .UserGroupMembers.Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey))
+                    .Select(m => m.UserKey)
+                    .ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
-        var missing = keys.Except(present).Select(k => new UserGroupMember { UserGroupKey = group.Key, UserKey = k, Added = now }).ToList();
+        var missing = keys.Except(present)
+            .Select(k => new UserGroupMember
+            {
+                UserGroupKey = group.Key,
+                UserKey = k,
+                Added = now,
+            })
+            .ToList();
         db.UserGroupMembers.AddRange(missing);
         await db.SaveChangesAsync(cancellationToken);
         // Membership is changed set-based from here on: rows left tracked would be deleted twice by a later group
@@ -369,14 +500,21 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     }
 
     /// <summary>Maps SCIM user ids to users of the account; ids that name none are returned separately, to be ignored.</summary>
-    public async Task<(Dictionary<string, long> Resolved, IReadOnlyList<string> Ignored)> ResolveUsersAsync(string accountId, IEnumerable<string> userIds, CancellationToken cancellationToken)
+    public async Task<(Dictionary<string, long> Resolved, IReadOnlyList<string> Ignored)> ResolveUsersAsync(
+        string accountId,
+        IEnumerable<string> userIds,
+        CancellationToken cancellationToken
+    )
     {
         var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
         var resolved = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in ids.Where(Identifiers.IsTag).Chunk(5000))
         {
-            var found = await db.Users.AsNoTracking().Where(u => u.AccountId == accountId && chunk.Contains(u.Id))
-                .Select(u => new { u.Id, u.Key }).ToListAsync(cancellationToken);
+            var found = await db
+                .Users.AsNoTracking()
+                .Where(u => u.AccountId == accountId && chunk.Contains(u.Id))
+                .Select(u => new { u.Id, u.Key })
+                .ToListAsync(cancellationToken);
             foreach (var user in found)
             {
                 resolved[user.Id] = user.Key;
@@ -392,9 +530,13 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
         Identifiers.CheckText(name, "displayName");
         if (name!.StartsWith(ReservedPrefix, StringComparison.Ordinal))
         {
-            throw new DomainException(DomainErrorKind.Invalid,
-                $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name " +
-                "(for example \"Cloudflare-Admins\").", "displayName", ProvisioningRules.ReservedPrefix);
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                $"Group names beginning with \"{ReservedPrefix}\" are reserved for Cloudflare's system groups; choose another name "
+                    + "(for example \"Cloudflare-Admins\").",
+                "displayName",
+                ProvisioningRules.ReservedPrefix
+            );
         }
     }
 
@@ -402,16 +544,23 @@ public sealed class GroupProvisioning(ScimDbContext db, AuditLog audit, SuperAdm
     {
         if (named > settings.MaxMembersPerRequest)
         {
-            throw new DomainException(DomainErrorKind.Invalid,
-                $"The request names {named} members; at most {settings.MaxMembersPerRequest} are accepted per request " +
-                "(Scim:MaxMembersPerRequest). Send the members in several PATCH requests.", "members", ProvisioningRules.MemberLimit);
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                $"The request names {named} members; at most {settings.MaxMembersPerRequest} are accepted per request "
+                    + "(Scim:MaxMembersPerRequest). Send the members in several PATCH requests.",
+                "members",
+                ProvisioningRules.MemberLimit
+            );
         }
     }
 
     private static DomainException NameTaken(string name) =>
-        new(DomainErrorKind.Conflict,
+        new(
+            DomainErrorKind.Conflict,
             $"A group named '{name}' already exists in this account and is managed by SCIM (group names are compared case-insensitively).",
-            "displayName", ProvisioningRules.UniqueName);
+            "displayName",
+            ProvisioningRules.UniqueName
+        );
 
     private static ChangeDescription Describe(Actor actor, string action, UserGroup group) =>
         new(group.AccountId, actor, action, ResourceType, group.Id) { ResourceName = group.Name };

@@ -21,25 +21,60 @@ public sealed class EffectivePermissions(ScimDbContext db)
 
     public async Task<IReadOnlyList<EffectiveRole>?> ForMemberAsync(string accountId, string memberId, CancellationToken cancellationToken)
     {
-        var member = await db.Members.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == accountId && m.Id == memberId, cancellationToken);
+        var member = await db
+            .Members.AsNoTracking()
+            .SingleOrDefaultAsync(m => m.AccountId == accountId && m.Id == memberId, cancellationToken);
         if (member is null)
         {
             return null;
         }
 
-        var groups = await db.UserGroupMembers.AsNoTracking()
+        var groups = await db
+            .UserGroupMembers.AsNoTracking()
             .Where(gm => gm.UserKey == member.UserKey)
-            .Join(db.UserGroups, gm => gm.UserGroupKey, g => g.Key, (gm, g) => new { g.Key, g.Id, g.Name, g.SystemRoleId })
+            .Join(
+                db.UserGroups,
+                gm => gm.UserGroupKey,
+                g => g.Key,
+                (gm, g) =>
+                    new
+                    {
+                        g.Key,
+                        g.Id,
+                        g.Name,
+                        g.SystemRoleId,
+                    }
+            )
             .ToListAsync(cancellationToken);
         var groupKeys = groups.Select(g => g.Key).ToList();
-        var policies = await db.Policies.AsNoTracking().Include(p => p.ResourceGroup)
-            .Where(p => p.AccountId == accountId && (p.MemberId == memberId || (p.UserGroupKey != null && groupKeys.Contains(p.UserGroupKey.Value))))
+        var policies = await db
+            .Policies.AsNoTracking()
+            .Include(p => p.ResourceGroup)
+            .Where(p =>
+                p.AccountId == accountId && (p.MemberId == memberId || (p.UserGroupKey != null && groupKeys.Contains(p.UserGroupKey.Value)))
+            )
             .ToListAsync(cancellationToken);
-        var accountScope = await db.ResourceGroups.AsNoTracking()
-            .FirstOrDefaultAsync(r => r.AccountId == accountId && r.ScopeKey == ResourceGroup.AccountScopeKey(accountId) && r.Name == ResourceGroup.AccountScopeKey(accountId), cancellationToken)
-            ?? new ResourceGroup { Id = "", AccountId = accountId, Name = ResourceGroup.AccountScopeKey(accountId), ScopeKey = ResourceGroup.AccountScopeKey(accountId), ScopeObjects = ["*"] };
+        var accountScope =
+            await db
+                .ResourceGroups.AsNoTracking()
+                .FirstOrDefaultAsync(
+                    r =>
+                        r.AccountId == accountId
+                        && r.ScopeKey == ResourceGroup.AccountScopeKey(accountId)
+                        && r.Name == ResourceGroup.AccountScopeKey(accountId),
+                    cancellationToken
+                )
+            ?? new ResourceGroup
+            {
+                Id = "",
+                AccountId = accountId,
+                Name = ResourceGroup.AccountScopeKey(accountId),
+                ScopeKey = ResourceGroup.AccountScopeKey(accountId),
+                ScopeObjects = ["*"],
+            };
 
-        var grants = new Dictionary<(string RoleId, string ScopeId), (PermissionGroup Role, ResourceGroup Scope, List<PermissionSource> Sources)>();
+        var grants =
+            new Dictionary<(string RoleId, string ScopeId), (PermissionGroup Role, ResourceGroup Scope, List<PermissionSource> Sources)>();
         void Grant(PermissionGroup role, ResourceGroup scope, PermissionSource source)
         {
             if (!grants.TryGetValue((role.Id, scope.Id), out var entry))
@@ -63,7 +98,9 @@ public sealed class EffectivePermissions(ScimDbContext db)
         foreach (var policy in policies.Where(p => p.Access == PolicyAccess.Allow))
         {
             var group = policy.UserGroupKey is null ? null : groups.First(g => g.Key == policy.UserGroupKey);
-            var source = group is null ? new PermissionSource(DirectPolicy, policy.Id) : new PermissionSource(GroupPolicy, policy.Id, group.Id, group.Name);
+            var source = group is null
+                ? new PermissionSource(DirectPolicy, policy.Id)
+                : new PermissionSource(GroupPolicy, policy.Id, group.Id, group.Name);
             foreach (var role in policy.PermissionGroupIds.Select(PermissionGroupCatalog.Find).OfType<PermissionGroup>())
             {
                 Grant(role, policy.ResourceGroup, source);
@@ -74,7 +111,13 @@ public sealed class EffectivePermissions(ScimDbContext db)
         {
             foreach (var roleId in deny.PermissionGroupIds)
             {
-                foreach (var key in grants.Keys.Where(k => k.RoleId == roleId && (k.ScopeId == deny.ResourceGroupId || deny.ResourceGroup.Kind == ScopeKind.Account)).ToList())
+                foreach (
+                    var key in grants
+                        .Keys.Where(k =>
+                            k.RoleId == roleId && (k.ScopeId == deny.ResourceGroupId || deny.ResourceGroup.Kind == ScopeKind.Account)
+                        )
+                        .ToList()
+                )
                 {
                     if (roleId != PermissionGroupCatalog.MinimalAccountAccess.Id)
                     {
@@ -84,8 +127,9 @@ public sealed class EffectivePermissions(ScimDbContext db)
             }
         }
 
-        return grants.Values
-            .OrderBy(g => g.Scope.Kind).ThenBy(g => g.Role.Name, StringComparer.Ordinal)
+        return grants
+            .Values.OrderBy(g => g.Scope.Kind)
+            .ThenBy(g => g.Role.Name, StringComparer.Ordinal)
             .Select(g => new EffectiveRole(g.Role, g.Scope, g.Sources))
             .ToList();
     }

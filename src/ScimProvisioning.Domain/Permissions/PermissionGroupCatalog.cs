@@ -28,8 +28,16 @@ public static class PermissionGroupCatalog
     {
         var roles = new List<PermissionGroup>();
         void Add(ScopeKind scope, string name, string description) => roles.Add(new PermissionGroup(IdFor(name), name, scope, description));
-        Add(ScopeKind.Account, "Super Administrator - All Privileges", "Everything: settings, purchases, billing, member management and account-owned tokens.");
-        Add(ScopeKind.Account, "Administrator", "Full account access including subscriptions; cannot manage members or the billing profile.");
+        Add(
+            ScopeKind.Account,
+            "Super Administrator - All Privileges",
+            "Everything: settings, purchases, billing, member management and account-owned tokens."
+        );
+        Add(
+            ScopeKind.Account,
+            "Administrator",
+            "Full account access including subscriptions; cannot manage members or the billing profile."
+        );
         Add(ScopeKind.Account, "Administrator Read Only", "Read-only access to the whole account.");
         Add(ScopeKind.Account, "Minimal Account Access", "Can see the account and nothing more; every member holds it.");
         Add(ScopeKind.Account, "Analytics", "Read analytics.");
@@ -49,7 +57,11 @@ public static class PermissionGroupCatalog
         Add(ScopeKind.Account, "Cloudflare R2 Read", "Read R2 buckets, objects and configuration.");
         Add(ScopeKind.Account, "Cloudflare Stream", "Edit Stream media.");
         Add(ScopeKind.Account, "Cloudflare Zero Trust", "Administer all Zero Trust products.");
-        Add(ScopeKind.Account, "Cloudflare Zero Trust DNS Locations Write", "View Gateway DNS locations; create and edit secure DNS locations.");
+        Add(
+            ScopeKind.Account,
+            "Cloudflare Zero Trust DNS Locations Write",
+            "View Gateway DNS locations; create and edit secure DNS locations."
+        );
         Add(ScopeKind.Account, "Cloudflare Zero Trust PII", "Access Zero Trust personal data.");
         Add(ScopeKind.Account, "Cloudflare Zero Trust Read Only", "Read-only access to Zero Trust.");
         Add(ScopeKind.Account, "Cloudflare Zero Trust Reporting", "Zero Trust reporting data.");
@@ -59,7 +71,11 @@ public static class PermissionGroupCatalog
         Add(ScopeKind.Account, "Email security Analyst", "Act on and read emails.");
         Add(ScopeKind.Account, "Email security Read Only", "Read-only access to all of Email security.");
         Add(ScopeKind.Account, "Email security Reporting", "Read Email security metrics.");
-        Add(ScopeKind.Account, "Email security Policy Admin", "Read all settings; write allow policies, trusted domains and blocked senders.");
+        Add(
+            ScopeKind.Account,
+            "Email security Policy Admin",
+            "Read all settings; write allow policies, trusted domains and blocked senders."
+        );
         Add(ScopeKind.Account, "Firewall", "Edit WAF, IP Access rules, Zone Lockdown and Cache Rules.");
         Add(ScopeKind.Account, "Load Balancer", "Edit load balancers, pools, origins and health checks.");
         Add(ScopeKind.Account, "Log Share", "Edit Log Share configuration.");

@@ -2,7 +2,11 @@ using ScimProvisioning.Domain.Members;
 
 namespace ScimProvisioning.Domain.Permissions;
 
-public enum PolicyAccess { Allow, Deny }
+public enum PolicyAccess
+{
+    Allow,
+    Deny,
+}
 
 /// <summary>
 /// allow/deny + one scope + roles, attached directly to a member ("traditional" policy) or to a user group.
@@ -13,6 +17,7 @@ public sealed class Policy
     public required string AccountId { get; init; }
     public string? MemberId { get; set; }
     public Member? Member { get; init; }
+
     /// <summary>The user group the policy is attached to (database key), when it is a group policy.</summary>
     public long? UserGroupKey { get; set; }
     public PolicyAccess Access { get; set; }

@@ -20,7 +20,13 @@ public sealed record PolicyDraft(PolicyAccess Access, IReadOnlyList<string> Perm
 /// </summary>
 public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock)
 {
-    public async Task<List<Policy>> ReplaceMemberPoliciesAsync(Actor actor, Member member, IReadOnlyList<PolicyDraft> drafts, string action, CancellationToken cancellationToken)
+    public async Task<List<Policy>> ReplaceMemberPoliciesAsync(
+        Actor actor,
+        Member member,
+        IReadOnlyList<PolicyDraft> drafts,
+        string action,
+        CancellationToken cancellationToken
+    )
     {
         var policies = await BuildAsync(member.AccountId, drafts, cancellationToken);
         foreach (var policy in policies)
@@ -34,17 +40,28 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
             Attributes = ["Policies"],
             Details = Describe(policies),
         };
-        await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
-        {
-            await db.Policies.Where(p => p.MemberId == member.Id).ExecuteDeleteAsync(ct);
-            db.Policies.AddRange(policies);
-            audit.Record(change);
-            await db.SaveChangesAsync(ct);
-        }, cancellationToken);
+        await guard.CommitGuardedAsync(
+            change,
+            LockoutCheck.WhenLockoutPreventionIsOn,
+            async ct =>
+            {
+                await db.Policies.Where(p => p.MemberId == member.Id).ExecuteDeleteAsync(ct);
+                db.Policies.AddRange(policies);
+                audit.Record(change);
+                await db.SaveChangesAsync(ct);
+            },
+            cancellationToken
+        );
         return policies;
     }
 
-    public async Task<List<Policy>> ReplaceGroupPoliciesAsync(Actor actor, UserGroup group, IReadOnlyList<PolicyDraft> drafts, string action, CancellationToken cancellationToken)
+    public async Task<List<Policy>> ReplaceGroupPoliciesAsync(
+        Actor actor,
+        UserGroup group,
+        IReadOnlyList<PolicyDraft> drafts,
+        string action,
+        CancellationToken cancellationToken
+    )
     {
         if (group.IsSystem)
         {
@@ -65,13 +82,18 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
             Attributes = ["Policies"],
             Details = Describe(policies),
         };
-        await guard.CommitGuardedAsync(change, LockoutCheck.WhenLockoutPreventionIsOn, async ct =>
-        {
-            await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
-            db.Policies.AddRange(policies);
-            audit.Record(change);
-            await db.SaveChangesAsync(ct);
-        }, cancellationToken);
+        await guard.CommitGuardedAsync(
+            change,
+            LockoutCheck.WhenLockoutPreventionIsOn,
+            async ct =>
+            {
+                await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+                db.Policies.AddRange(policies);
+                audit.Record(change);
+                await db.SaveChangesAsync(ct);
+            },
+            cancellationToken
+        );
         return policies;
     }
 
@@ -84,41 +106,71 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
         {
             if (draft.PermissionGroupIds.Count == 0)
             {
-                throw new DomainException(DomainErrorKind.Invalid, "A policy needs at least one permission group (role).", "permission_groups");
+                throw new DomainException(
+                    DomainErrorKind.Invalid,
+                    "A policy needs at least one permission group (role).",
+                    "permission_groups"
+                );
             }
 
-            var roles = draft.PermissionGroupIds.Distinct(StringComparer.Ordinal).Select(id =>
-                PermissionGroupCatalog.Find(id) ?? throw new DomainException(DomainErrorKind.Invalid, $"Unknown permission group id '{Short(id)}'; see GET /accounts/{{account_id}}/iam/permission_groups.", "permission_groups")).ToList();
+            var roles = draft
+                .PermissionGroupIds.Distinct(StringComparer.Ordinal)
+                .Select(id =>
+                    PermissionGroupCatalog.Find(id)
+                    ?? throw new DomainException(
+                        DomainErrorKind.Invalid,
+                        $"Unknown permission group id '{Short(id)}'; see GET /accounts/{{account_id}}/iam/permission_groups.",
+                        "permission_groups"
+                    )
+                )
+                .ToList();
             var scope = await ResolveScopeAsync(accountId, draft, now, cancellationToken);
             var mismatched = roles.Where(r => r.Scope != scope.Kind).ToList();
             if (mismatched.Count > 0)
             {
-                throw new DomainException(DomainErrorKind.Invalid,
-                    $"A policy scoped to {Describe(scope.Kind)} may hold only {scope.Kind.ToString().ToLowerInvariant()}-scoped roles; " +
-                    $"{string.Join(", ", mismatched.Select(r => $"'{r.Name}' is {r.Scope.ToString().ToLowerInvariant()}-scoped"))}.", "permission_groups");
+                throw new DomainException(
+                    DomainErrorKind.Invalid,
+                    $"A policy scoped to {Describe(scope.Kind)} may hold only {scope.Kind.ToString().ToLowerInvariant()}-scoped roles; "
+                        + $"{string.Join(", ", mismatched.Select(r => $"'{r.Name}' is {r.Scope.ToString().ToLowerInvariant()}-scoped"))}.",
+                    "permission_groups"
+                );
             }
 
-            policies.Add(new Policy
-            {
-                Id = Identifiers.NewTag(),
-                AccountId = accountId,
-                Access = draft.Access,
-                ResourceGroupId = scope.Id,
-                ResourceGroup = scope,
-                PermissionGroupIds = roles.Select(r => r.Id).ToList(),
-                Created = now,
-            });
+            policies.Add(
+                new Policy
+                {
+                    Id = Identifiers.NewTag(),
+                    AccountId = accountId,
+                    Access = draft.Access,
+                    ResourceGroupId = scope.Id,
+                    ResourceGroup = scope,
+                    PermissionGroupIds = roles.Select(r => r.Id).ToList(),
+                    Created = now,
+                }
+            );
         }
 
         return policies;
     }
 
-    private async Task<ResourceGroup> ResolveScopeAsync(string accountId, PolicyDraft draft, DateTime now, CancellationToken cancellationToken)
+    private async Task<ResourceGroup> ResolveScopeAsync(
+        string accountId,
+        PolicyDraft draft,
+        DateTime now,
+        CancellationToken cancellationToken
+    )
     {
         if (draft.ResourceGroupId is not null)
         {
-            return await db.ResourceGroups.SingleOrDefaultAsync(r => r.AccountId == accountId && r.Id == draft.ResourceGroupId, cancellationToken)
-                ?? throw new DomainException(DomainErrorKind.Invalid, $"Resource group '{Short(draft.ResourceGroupId)}' does not exist in this account.", "resource_groups");
+            return await db.ResourceGroups.SingleOrDefaultAsync(
+                    r => r.AccountId == accountId && r.Id == draft.ResourceGroupId,
+                    cancellationToken
+                )
+                ?? throw new DomainException(
+                    DomainErrorKind.Invalid,
+                    $"Resource group '{Short(draft.ResourceGroupId)}' does not exist in this account.",
+                    "resource_groups"
+                );
         }
 
         if (draft.Scope is null)
@@ -127,8 +179,12 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
         }
 
         ValidateScope(accountId, draft.Scope.Key, draft.Scope.Objects);
-        var candidates = await db.ResourceGroups.Where(r => r.AccountId == accountId && r.ScopeKey == draft.Scope.Key).ToListAsync(cancellationToken);
-        var match = candidates.FirstOrDefault(r => r.ScopeObjects.Order(StringComparer.Ordinal).SequenceEqual(draft.Scope.Objects.Order(StringComparer.Ordinal)));
+        var candidates = await db
+            .ResourceGroups.Where(r => r.AccountId == accountId && r.ScopeKey == draft.Scope.Key)
+            .ToListAsync(cancellationToken);
+        var match = candidates.FirstOrDefault(r =>
+            r.ScopeObjects.Order(StringComparer.Ordinal).SequenceEqual(draft.Scope.Objects.Order(StringComparer.Ordinal))
+        );
         if (match is not null)
         {
             return match;
@@ -157,26 +213,45 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
 
         if (objects.Count == 0 || objects.Any(string.IsNullOrWhiteSpace))
         {
-            throw new DomainException(DomainErrorKind.Invalid, "scope.objects must list at least one key: \"*\" for the whole account, or zone keys com.cloudflare.api.account.zone.<zone id>.", "scope");
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                "scope.objects must list at least one key: \"*\" for the whole account, or zone keys "
+                    + "com.cloudflare.api.account.zone.<zone id>.",
+                "scope"
+            );
         }
 
         var zones = objects.Count(o => o.StartsWith("com.cloudflare.api.account.zone.", StringComparison.Ordinal));
         var everything = objects.Count(o => o == "*");
         if ((everything > 0 && objects.Count > 1) || (zones > 0 && zones != objects.Count))
         {
-            throw new DomainException(DomainErrorKind.Invalid, "A scope is either the whole account (\"*\"), a set of zones, or a set of resources — not a mix.", "scope");
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                "A scope is either the whole account (\"*\"), a set of zones, or a set of resources — not a mix.",
+                "scope"
+            );
         }
     }
 
-    private static string Describe(ScopeKind kind) => kind switch
-    {
-        ScopeKind.Account => "the whole account",
-        ScopeKind.Domain => "domains",
-        _ => "specific resources",
-    };
+    private static string Describe(ScopeKind kind) =>
+        kind switch
+        {
+            ScopeKind.Account => "the whole account",
+            ScopeKind.Domain => "domains",
+            _ => "specific resources",
+        };
 
     private static object Describe(List<Policy> policies) =>
-        new { policies = policies.Select(p => new { p.Id, access = p.Access.ToString().ToLowerInvariant(), roles = p.PermissionGroupIds, scope = p.ResourceGroupId }) };
+        new
+        {
+            policies = policies.Select(p => new
+            {
+                p.Id,
+                access = p.Access.ToString().ToLowerInvariant(),
+                roles = p.PermissionGroupIds,
+                scope = p.ResourceGroupId,
+            }),
+        };
 
     private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

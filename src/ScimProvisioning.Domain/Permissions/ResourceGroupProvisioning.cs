@@ -16,7 +16,13 @@ public sealed class ResourceGroupProvisioning(ScimDbContext db, AuditLog audit, 
     public Task<ResourceGroup?> FindAsync(string accountId, string id, CancellationToken cancellationToken) =>
         db.ResourceGroups.SingleOrDefaultAsync(r => r.AccountId == accountId && r.Id == id, cancellationToken);
 
-    public async Task<ResourceGroup> CreateAsync(Actor actor, string accountId, string? name, ScopeDraft scope, CancellationToken cancellationToken)
+    public async Task<ResourceGroup> CreateAsync(
+        Actor actor,
+        string accountId,
+        string? name,
+        ScopeDraft scope,
+        CancellationToken cancellationToken
+    )
     {
         PolicyAssignments.ValidateScope(accountId, scope.Key, scope.Objects);
         var group = new ResourceGroup
@@ -35,17 +41,32 @@ public sealed class ResourceGroupProvisioning(ScimDbContext db, AuditLog audit, 
     }
 
     /// <summary>Renames and/or re-scopes; null leaves a value as it is.</summary>
-    public async Task<ResourceGroup> UpdateAsync(Actor actor, ResourceGroup group, string? name, ScopeDraft? scope, CancellationToken cancellationToken)
+    public async Task<ResourceGroup> UpdateAsync(
+        Actor actor,
+        ResourceGroup group,
+        string? name,
+        ScopeDraft? scope,
+        CancellationToken cancellationToken
+    )
     {
         var changed = new List<string>();
         if (scope is not null)
         {
             PolicyAssignments.ValidateScope(group.AccountId, scope.Key, scope.Objects);
-            var kind = new ResourceGroup { Id = "", AccountId = group.AccountId, Name = "", ScopeKey = scope.Key, ScopeObjects = [.. scope.Objects] }.Kind;
+            var kind = new ResourceGroup
+            {
+                Id = "",
+                AccountId = group.AccountId,
+                Name = "",
+                ScopeKey = scope.Key,
+                ScopeObjects = [.. scope.Objects],
+            }.Kind;
             if (kind != group.Kind && await db.Policies.AnyAsync(p => p.ResourceGroupId == group.Id, cancellationToken))
             {
-                throw new DomainException(DomainErrorKind.Conflict,
-                    "Policies use this resource group; its scope cannot change kind (account, domains, resources) while they do.");
+                throw new DomainException(
+                    DomainErrorKind.Conflict,
+                    "Policies use this resource group; its scope cannot change kind (account, domains, resources) while they do."
+                );
             }
 
             group.ScopeObjects = [.. scope.Objects];
@@ -58,7 +79,13 @@ public sealed class ResourceGroupProvisioning(ScimDbContext db, AuditLog audit, 
             changed.Add(nameof(ResourceGroup.Name));
         }
 
-        audit.Record(Describe(actor, AuditActions.UpdateResourceGroup, group) with { Attributes = changed, Details = new { objects = group.ScopeObjects } });
+        audit.Record(
+            Describe(actor, AuditActions.UpdateResourceGroup, group) with
+            {
+                Attributes = changed,
+                Details = new { objects = group.ScopeObjects },
+            }
+        );
         await db.SaveChangesAsync(cancellationToken);
         return group;
     }

@@ -34,8 +34,8 @@ public enum LockoutCheck
 public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, GuardSettings settings, IAccountLock accountLock)
 {
     public const string RefusalDetail =
-        "Refused: this change would leave the account without an active Super Administrator and lock everyone out. " +
-        "Grant Super Administrator - All Privileges to another member first.";
+        "Refused: this change would leave the account without an active Super Administrator and lock everyone out. "
+        + "Grant Super Administrator - All Privileges to another member first.";
 
     /// <summary>
     /// Whether any active member holds Super Administrator. Asked from the small side — direct policies naming the role
@@ -44,18 +44,39 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
     public async Task<bool> HasSuperAdministratorAsync(string accountId, CancellationToken cancellationToken)
     {
         var role = PermissionGroupCatalog.SuperAdministratorId;
-        var deniedGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
-            db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role))).Select(g => g.Key);
-        var direct = db.Policies
-            .Where(p => p.AccountId == accountId && p.MemberId != null && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role))
+        var deniedGroups = db
+            .UserGroups.Where(g =>
+                g.AccountId == accountId
+                && db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role))
+            )
+            .Select(g => g.Key);
+        var direct = db
+            .Policies.Where(p =>
+                p.AccountId == accountId && p.MemberId != null && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)
+            )
             .Select(p => p.Member!);
-        var grantingGroups = db.UserGroups.Where(g => g.AccountId == accountId &&
-            (g.SystemRoleId == role || db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)))).Select(g => g.Key);
-        var viaGroups = db.UserGroupMembers.Where(gm => grantingGroups.Contains(gm.UserGroupKey))
+        var grantingGroups = db
+            .UserGroups.Where(g =>
+                g.AccountId == accountId
+                && (
+                    g.SystemRoleId == role
+                    || db.Policies.Any(p =>
+                        p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)
+                    )
+                )
+            )
+            .Select(g => g.Key);
+        var viaGroups = db
+            .UserGroupMembers.Where(gm => grantingGroups.Contains(gm.UserGroupKey))
             .Join(db.Members, gm => gm.UserKey, m => m.UserKey, (gm, m) => m);
-        return await direct.Concat(viaGroups).AnyAsync(m =>
-            !db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role)) &&
-            !db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && deniedGroups.Contains(gm.UserGroupKey)), cancellationToken);
+        return await direct
+            .Concat(viaGroups)
+            .AnyAsync(
+                m =>
+                    !db.Policies.Any(p => p.MemberId == m.Id && p.Access == PolicyAccess.Deny && p.PermissionGroupIds.Contains(role))
+                    && !db.UserGroupMembers.Any(gm => gm.UserKey == m.UserKey && deniedGroups.Contains(gm.UserGroupKey)),
+                cancellationToken
+            );
     }
 
     /// <summary>
@@ -63,8 +84,12 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
     /// account's last active Super Administrator; then it rolls back, audits the refusal (the description of
     /// <paramref name="subject"/> with the reason) and throws.
     /// </summary>
-    public async Task CommitGuardedAsync(ChangeDescription subject, LockoutCheck check, Func<CancellationToken, Task> write,
-        CancellationToken cancellationToken)
+    public async Task CommitGuardedAsync(
+        ChangeDescription subject,
+        LockoutCheck check,
+        Func<CancellationToken, Task> write,
+        CancellationToken cancellationToken
+    )
     {
         var guarded = check == LockoutCheck.Always || settings.PreventSuperAdminLockout;
         var hadOne = guarded && await HasSuperAdministratorAsync(subject.AccountId, cancellationToken);
@@ -74,7 +99,13 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
         if (hadOne && !await HasSuperAdministratorAsync(subject.AccountId, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
-            await audit.RecordRefusalAsync(subject.WithRule(ProvisioningRules.LockoutGuard) with { Refusal = RefusalDetail }, cancellationToken);
+            await audit.RecordRefusalAsync(
+                subject.WithRule(ProvisioningRules.LockoutGuard) with
+                {
+                    Refusal = RefusalDetail,
+                },
+                cancellationToken
+            );
             throw new DomainException(DomainErrorKind.LockoutRefused, RefusalDetail, rule: ProvisioningRules.LockoutGuard);
         }
 

@@ -45,7 +45,13 @@ public abstract class RowInserter
         }
 
         private RelationalCommandParameterObject Parameters(RowInserts statement, IReadOnlyList<object> rows) =>
-            new(db.GetService<IRelationalConnection>(), statement.Values(rows), null, db,
-                db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.SaveChanges);
+            new(
+                db.GetService<IRelationalConnection>(),
+                statement.Values(rows),
+                null,
+                db,
+                db.GetService<IRelationalCommandDiagnosticsLogger>(),
+                CommandSource.SaveChanges
+            );
     }
 }

@@ -22,7 +22,8 @@ namespace ScimProvisioning.Domain.Persistence;
 /// </remarks>
 public sealed class RowInserts
 {
-    /// <summary>Shapes of more rows than this are built for one use instead of kept: a client choosing the row count must not grow the cache.</summary>
+    /// <summary>Shapes of more rows than this are built for one use instead of kept: a client choosing the row count must not grow the
+    /// cache.</summary>
     private const int MaxCachedRows = 12;
 
     private static readonly ConcurrentDictionary<(IModel Model, string Shape, bool ReturnsKey), RowInserts> Cache = new();
@@ -52,7 +53,8 @@ public sealed class RowInserts
     public IRelationalCommand CommandFor(DbContext db) =>
         new RelationalCommand(db.GetService<RelationalCommandBuilderDependencies>(), Sql, Sql, Command.Parameters);
 
-    /// <summary>The INSERTs for these rows, in order; with <paramref name="returnsKey"/> one row whose store-generated key the statement returns.</summary>
+    /// <summary>The INSERTs for these rows, in order; with <paramref name="returnsKey"/> one row whose store-generated key the statement
+    /// returns.</summary>
     public static RowInserts For(DbContext db, IReadOnlyList<object> rows, bool returnsKey)
     {
         if (returnsKey && rows.Count != 1)
@@ -90,7 +92,11 @@ public sealed class RowInserts
             for (var j = 0; j < _columns[i].Length; j++)
             {
                 var column = _columns[i][j];
-                command.Parameters.Add(column.GetRelationalTypeMapping().CreateParameter(command, _providerNames[i][j], column.GetGetter().GetClrValue(rows[i]), column.IsNullable));
+                command.Parameters.Add(
+                    column
+                        .GetRelationalTypeMapping()
+                        .CreateParameter(command, _providerNames[i][j], column.GetGetter().GetClrValue(rows[i]), column.IsNullable)
+                );
             }
         }
     }
@@ -105,7 +111,8 @@ public sealed class RowInserts
         var text = new StringBuilder();
         for (var i = 0; i < rows.Count; i++)
         {
-            var entityType = db.Model.FindEntityType(rows[i].GetType())
+            var entityType =
+                db.Model.FindEntityType(rows[i].GetType())
                 ?? throw new InvalidOperationException($"{rows[i].GetType().Name} is not an entity type of this model.");
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             var generatedKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
@@ -117,12 +124,16 @@ public sealed class RowInserts
             columns[i] = entityType.GetProperties().Where(p => p != generatedKey).ToArray();
             if (columns[i].FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
             {
-                throw new InvalidOperationException($"{entityType.DisplayName()}.{shadow.Name} is a shadow property; rows are read from the entity.");
+                throw new InvalidOperationException(
+                    $"{entityType.DisplayName()}.{shadow.Name} is a shadow property; rows are read from the entity."
+                );
             }
 
             names[i] = new string[columns[i].Length];
             providerNames[i] = new string[columns[i].Length];
-            text.Append("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            text.Append("INSERT INTO ")
+                .Append(sql.DelimitIdentifier(table.Name, table.Schema))
+                .Append(" (")
                 .AppendJoin(", ", columns[i].Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
                 .Append(") VALUES (");
             for (var j = 0; j < columns[i].Length; j++)

@@ -31,7 +31,7 @@ public static class TokenPermissions
     public const string AccountApiTokensWrite = "Account API Tokens: Write";
 
     public static IReadOnlyList<string> All { get; } =
-        [ScimProvisioningEdit, AccountSettingsRead, AccountSettingsWrite, AccountApiTokensRead, AccountApiTokensWrite];
+    [ScimProvisioningEdit, AccountSettingsRead, AccountSettingsWrite, AccountApiTokensRead, AccountApiTokensWrite];
 
     /// <summary>
     /// What the CLI's <c>--permission</c> values mean: <c>scim</c> (SCIM Provisioning: Edit), <c>admin</c> (every
@@ -57,7 +57,8 @@ public static class TokenPermissions
         return names.Length > 0 && known.All(p => p is not null) ? known.OfType<string>().Distinct(StringComparer.Ordinal).ToList() : null;
     }
 
-    /// <summary>The permissions of <paramref name="requested"/> that <paramref name="held"/> lacks (a token issues only what it holds).</summary>
+    /// <summary>The permissions of <paramref name="requested"/> that <paramref name="held"/> lacks (a token issues only what it
+    /// holds).</summary>
     public static IReadOnlyList<string> NotHeld(IEnumerable<string> requested, IReadOnlyCollection<string> held) =>
         requested.Where(p => !held.Contains(p, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
 }

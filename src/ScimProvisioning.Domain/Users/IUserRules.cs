@@ -27,7 +27,5 @@ public sealed class NoUserRules : IUserRules
 {
     public static NoUserRules Instance { get; } = new();
 
-    public void Check(User user, UserWriteKind kind)
-    {
-    }
+    public void Check(User user, UserWriteKind kind) { }
 }

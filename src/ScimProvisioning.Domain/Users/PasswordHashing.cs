@@ -17,13 +17,23 @@ public static class PasswordHashing
     public static bool Verify(string password, string stored)
     {
         var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var iterations))
+        if (
+            parts.Length != 4
+            || parts[0] != "pbkdf2-sha256"
+            || !int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var iterations)
+        )
         {
             return false;
         }
 
         var expected = Convert.FromBase64String(parts[3]);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(password, Convert.FromBase64String(parts[2]), iterations, HashAlgorithmName.SHA256, expected.Length);
+        var actual = Rfc2898DeriveBytes.Pbkdf2(
+            password,
+            Convert.FromBase64String(parts[2]),
+            iterations,
+            HashAlgorithmName.SHA256,
+            expected.Length
+        );
         return CryptographicOperations.FixedTimeEquals(actual, expected);
     }
 }

@@ -15,13 +15,23 @@ public sealed record UserWriteResult(User User, ChangeDescription Change);
 /// guarded by the last-Super-Administrator rule (7), and the profile's userName rules (<see cref="IUserRules"/>).
 /// POST, PUT, PATCH, /Bulk and the admin API — every path — go through here.
 /// </summary>
-public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdministratorGuard guard, TimeProvider clock, IInsertUnits inserts,
-    IUserRules rules)
+public sealed class UserProvisioning(
+    ScimDbContext db,
+    AuditLog audit,
+    SuperAdministratorGuard guard,
+    TimeProvider clock,
+    IInsertUnits inserts,
+    IUserRules rules
+)
 {
     public const string ResourceType = "user";
 
     public Task<User?> FindAsync(string accountId, string userId, CancellationToken cancellationToken) =>
-        db.Users.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
+        db
+            .Users.Include(u => u.Emails)
+            .Include(u => u.MultiValues)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(u => u.AccountId == accountId && u.Id == userId, cancellationToken);
 
     /// <summary>A new user with a fresh id, to be filled in by the caller and passed to <see cref="CreateAsync"/>.</summary>
     public User NewUser(string accountId, string? email = null) => UserFactory.NewUser(accountId, clock.GetUtcNow().UtcDateTime, email);
@@ -30,10 +40,16 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     /// Provisions the user (SPEC §2.1 rule 1): the user, its emails and other multi-valued rows, an account member with
     /// Minimal Account Access when active, and the audit event, in one transaction. Written as plain INSERTs
     /// (<see cref="RowInserts"/>, committed by <see cref="IInsertUnits"/>) — a new-hire wave is the hottest write an
-    /// IdP makes — so the user is not tracked afterwards; its <see cref="User.Key"/> is set. A taken userName is refused by the unique index, race-free.
+    /// IdP makes — so the user is not tracked afterwards; its <see cref="User.Key"/> is set. A taken userName is refused by the unique
+    /// index, race-free.
     /// </summary>
-    public async Task<UserWriteResult> CreateAsync(Actor actor, User user, UserWriteKind kind, CancellationToken cancellationToken,
-        string action = AuditActions.CreateScimUser)
+    public async Task<UserWriteResult> CreateAsync(
+        Actor actor,
+        User user,
+        UserWriteKind kind,
+        CancellationToken cancellationToken,
+        string action = AuditActions.CreateScimUser
+    )
     {
         Validate(user, kind);
         NormalizeEmails(user);
@@ -41,30 +57,34 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         var auditEvent = audit.Event(change);
         try
         {
-            await inserts.RunAsync(db, async rows =>
-            {
-                user.Key = await rows.InsertReturningKeyAsync(user, cancellationToken);
-                var dependents = new List<object>(user.Emails.Count + user.MultiValues.Count + 2);
-                foreach (var email in user.Emails)
+            await inserts.RunAsync(
+                db,
+                async rows =>
                 {
-                    email.UserKey = user.Key;
-                    dependents.Add(email);
-                }
+                    user.Key = await rows.InsertReturningKeyAsync(user, cancellationToken);
+                    var dependents = new List<object>(user.Emails.Count + user.MultiValues.Count + 2);
+                    foreach (var email in user.Emails)
+                    {
+                        email.UserKey = user.Key;
+                        dependents.Add(email);
+                    }
 
-                foreach (var value in user.MultiValues)
-                {
-                    value.UserKey = user.Key;
-                    dependents.Add(value);
-                }
+                    foreach (var value in user.MultiValues)
+                    {
+                        value.UserKey = user.Key;
+                        dependents.Add(value);
+                    }
 
-                if (user.Active)
-                {
-                    dependents.Add(UserFactory.NewMember(user, user.Created));
-                }
+                    if (user.Active)
+                    {
+                        dependents.Add(UserFactory.NewMember(user, user.Created));
+                    }
 
-                dependents.Add(auditEvent);
-                await rows.InsertAsync(dependents, cancellationToken);
-            }, cancellationToken);
+                    dependents.Add(auditEvent);
+                    await rows.InsertAsync(dependents, cancellationToken);
+                },
+                cancellationToken
+            );
         }
         catch (Exception e) when (UniqueViolation.IsUniqueViolation(e))
         {
@@ -80,7 +100,13 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
     /// change of <c>active</c>: false removes the member and its direct policies, true re-creates it with Minimal
     /// Account Access. The profile's rules are asked first, on every path.
     /// </summary>
-    public async Task<UserWriteResult> UpdateAsync(Actor actor, User user, UserWriteKind kind, string action, CancellationToken cancellationToken)
+    public async Task<UserWriteResult> UpdateAsync(
+        Actor actor,
+        User user,
+        UserWriteKind kind,
+        string action,
+        CancellationToken cancellationToken
+    )
     {
         Validate(user, kind);
         var entry = db.Entry(user);
@@ -105,14 +131,18 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
             fired.Add(ProvisioningRules.MemberProvisioned);
         }
 
-        var changed = entry.Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(User.PasswordHash) and not nameof(User.UserNameKey))
-            .Select(p => p.Metadata.Name).ToList();
+        var changed = entry
+            .Properties.Where(p => p.IsModified && p.Metadata.Name is not nameof(User.PasswordHash) and not nameof(User.UserNameKey))
+            .Select(p => p.Metadata.Name)
+            .ToList();
         if (db.ChangeTracker.Entries<UserEmail>().Any(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified))
         {
             changed.Add("Emails");
         }
 
-        if (db.ChangeTracker.Entries<UserMultiValue>().Any(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified))
+        if (
+            db.ChangeTracker.Entries<UserMultiValue>().Any(e => e.State is EntityState.Added or EntityState.Deleted or EntityState.Modified)
+        )
         {
             changed.Add("MultiValues");
         }
@@ -186,13 +216,18 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
 
     // Compiled once: every create and rename asks it.
     private static readonly Func<ScimDbContext, string, string, long, CancellationToken, Task<bool>> UserNameTakenQuery =
-        EF.CompileAsyncQuery((ScimDbContext db, string accountId, string userNameKey, long key, CancellationToken _) =>
-            db.Users.Any(u => u.AccountId == accountId && u.UserNameKey == userNameKey && u.Key != key));
+        EF.CompileAsyncQuery(
+            (ScimDbContext db, string accountId, string userNameKey, long key, CancellationToken _) =>
+                db.Users.Any(u => u.AccountId == accountId && u.UserNameKey == userNameKey && u.Key != key)
+        );
 
     private static DomainException UserNameTaken(string userName) =>
-        new(DomainErrorKind.Conflict,
+        new(
+            DomainErrorKind.Conflict,
             $"A user with userName '{userName}' already exists in this account (userName is compared case-insensitively).",
-            "userName", ProvisioningRules.UniqueName);
+            "userName",
+            ProvisioningRules.UniqueName
+        );
 
     private async Task SaveAsync(User user, CancellationToken cancellationToken)
     {
@@ -202,7 +237,10 @@ public sealed class UserProvisioning(ScimDbContext db, AuditLog audit, SuperAdmi
         }
         catch (DbUpdateConcurrencyException)
         {
-            throw new DomainException(DomainErrorKind.PreconditionFailed, "The user was changed by another request; read it again and retry.");
+            throw new DomainException(
+                DomainErrorKind.PreconditionFailed,
+                "The user was changed by another request; read it again and retry."
+            );
         }
         catch (DbUpdateException e) when (UniqueViolation.IsUniqueViolation(e))
         {

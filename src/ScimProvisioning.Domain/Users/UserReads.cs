@@ -27,24 +27,65 @@ public static class UserReads
 {
     private static readonly string[] UserColumns =
     [
-        nameof(User.Key), nameof(User.Id), nameof(User.AccountId), nameof(User.UserName), nameof(User.ExternalId), nameof(User.DisplayName),
-        nameof(User.NickName), nameof(User.ProfileUrl), nameof(User.Title), nameof(User.UserType), nameof(User.PreferredLanguage),
-        nameof(User.Locale), nameof(User.Timezone), nameof(User.GivenName), nameof(User.FamilyName), nameof(User.MiddleName),
-        nameof(User.FormattedName), nameof(User.HonorificPrefix), nameof(User.HonorificSuffix), nameof(User.Active), nameof(User.PasswordHash),
-        nameof(User.EmployeeNumber), nameof(User.CostCenter), nameof(User.Organization), nameof(User.Division), nameof(User.Department),
-        nameof(User.ManagerId), nameof(User.Created), nameof(User.LastModified), nameof(User.Version),
+        nameof(User.Key),
+        nameof(User.Id),
+        nameof(User.AccountId),
+        nameof(User.UserName),
+        nameof(User.ExternalId),
+        nameof(User.DisplayName),
+        nameof(User.NickName),
+        nameof(User.ProfileUrl),
+        nameof(User.Title),
+        nameof(User.UserType),
+        nameof(User.PreferredLanguage),
+        nameof(User.Locale),
+        nameof(User.Timezone),
+        nameof(User.GivenName),
+        nameof(User.FamilyName),
+        nameof(User.MiddleName),
+        nameof(User.FormattedName),
+        nameof(User.HonorificPrefix),
+        nameof(User.HonorificSuffix),
+        nameof(User.Active),
+        nameof(User.PasswordHash),
+        nameof(User.EmployeeNumber),
+        nameof(User.CostCenter),
+        nameof(User.Organization),
+        nameof(User.Division),
+        nameof(User.Department),
+        nameof(User.ManagerId),
+        nameof(User.Created),
+        nameof(User.LastModified),
+        nameof(User.Version),
     ];
 
     private static readonly string[] EmailColumns =
-        [nameof(UserEmail.Value), nameof(UserEmail.ValueKey), nameof(UserEmail.Type), nameof(UserEmail.Display), nameof(UserEmail.Primary), nameof(UserEmail.Position),
-        nameof(UserEmail.PrimarySent)];
+    [
+        nameof(UserEmail.Value),
+        nameof(UserEmail.ValueKey),
+        nameof(UserEmail.Type),
+        nameof(UserEmail.Display),
+        nameof(UserEmail.Primary),
+        nameof(UserEmail.Position),
+        nameof(UserEmail.PrimarySent),
+    ];
 
     private static readonly string[] MultiValueColumns =
     [
-        nameof(UserMultiValue.Attribute), nameof(UserMultiValue.Position), nameof(UserMultiValue.Value), nameof(UserMultiValue.ValueKey),
-        nameof(UserMultiValue.Type), nameof(UserMultiValue.Display), nameof(UserMultiValue.Primary), nameof(UserMultiValue.Formatted),
-        nameof(UserMultiValue.StreetAddress), nameof(UserMultiValue.Locality), nameof(UserMultiValue.Region), nameof(UserMultiValue.PostalCode),
-        nameof(UserMultiValue.Country), nameof(UserMultiValue.PrimarySent),
+        nameof(UserMultiValue.Attribute),
+        nameof(UserMultiValue.Position),
+        nameof(UserMultiValue.Value),
+        nameof(UserMultiValue.ValueKey),
+        nameof(UserMultiValue.Type),
+        nameof(UserMultiValue.Display),
+        nameof(UserMultiValue.Primary),
+        nameof(UserMultiValue.Formatted),
+        nameof(UserMultiValue.StreetAddress),
+        nameof(UserMultiValue.Locality),
+        nameof(UserMultiValue.Region),
+        nameof(UserMultiValue.PostalCode),
+        nameof(UserMultiValue.Country),
+        nameof(UserMultiValue.PrimarySent),
     ];
 
     private static readonly ConcurrentDictionary<IModel, (string Sql, IRelationalParameter[] Parameters)> Commands = new();
@@ -53,9 +94,17 @@ public static class UserReads
     {
         var (sql, parameters) = Commands.GetOrAdd(db.Model, static (_, db) => Build(db), db);
         var command = new RelationalCommand(db.GetService<RelationalCommandBuilderDependencies>(), sql, sql, parameters);
-        await using var relationalReader = await command.ExecuteReaderAsync(new RelationalCommandParameterObject(
-            db.GetService<IRelationalConnection>(), new Dictionary<string, object?> { ["accountId"] = accountId, ["userId"] = userId }, null, db,
-            db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.LinqQuery), cancellationToken);
+        await using var relationalReader = await command.ExecuteReaderAsync(
+            new RelationalCommandParameterObject(
+                db.GetService<IRelationalConnection>(),
+                new Dictionary<string, object?> { ["accountId"] = accountId, ["userId"] = userId },
+                null,
+                db,
+                db.GetService<IRelationalCommandDiagnosticsLogger>(),
+                CommandSource.LinqQuery
+            ),
+            cancellationToken
+        );
         var reader = relationalReader.DbDataReader;
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -99,40 +148,44 @@ public static class UserReads
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            user.Emails.Add(new UserEmail
-            {
-                UserKey = user.Key,
-                Value = reader.GetString(0),
-                ValueKey = reader.GetString(1),
-                Type = Text(reader, 2),
-                Display = Text(reader, 3),
-                Primary = reader.GetBoolean(4),
-                Position = reader.GetInt32(5),
-                PrimarySent = reader.GetBoolean(6),
-            });
+            user.Emails.Add(
+                new UserEmail
+                {
+                    UserKey = user.Key,
+                    Value = reader.GetString(0),
+                    ValueKey = reader.GetString(1),
+                    Type = Text(reader, 2),
+                    Display = Text(reader, 3),
+                    Primary = reader.GetBoolean(4),
+                    Position = reader.GetInt32(5),
+                    PrimarySent = reader.GetBoolean(6),
+                }
+            );
         }
 
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            user.MultiValues.Add(new UserMultiValue
-            {
-                UserKey = user.Key,
-                Attribute = reader.GetString(0),
-                Position = reader.GetInt32(1),
-                Value = Text(reader, 2),
-                ValueKey = Text(reader, 3),
-                Type = Text(reader, 4),
-                Display = Text(reader, 5),
-                Primary = reader.GetBoolean(6),
-                Formatted = Text(reader, 7),
-                StreetAddress = Text(reader, 8),
-                Locality = Text(reader, 9),
-                Region = Text(reader, 10),
-                PostalCode = Text(reader, 11),
-                Country = Text(reader, 12),
-                PrimarySent = reader.GetBoolean(13),
-            });
+            user.MultiValues.Add(
+                new UserMultiValue
+                {
+                    UserKey = user.Key,
+                    Attribute = reader.GetString(0),
+                    Position = reader.GetInt32(1),
+                    Value = Text(reader, 2),
+                    ValueKey = Text(reader, 3),
+                    Type = Text(reader, 4),
+                    Display = Text(reader, 5),
+                    Primary = reader.GetBoolean(6),
+                    Formatted = Text(reader, 7),
+                    StreetAddress = Text(reader, 8),
+                    Locality = Text(reader, 9),
+                    Region = Text(reader, 10),
+                    PostalCode = Text(reader, 11),
+                    Country = Text(reader, 12),
+                    PrimarySent = reader.GetBoolean(13),
+                }
+            );
         }
 
         var groups = new List<(string Id, string Display)>();
@@ -154,23 +207,37 @@ public static class UserReads
     {
         var sql = db.GetService<ISqlGenerationHelper>();
         string Table<T>() => sql.DelimitIdentifier(db.Model.FindEntityType(typeof(T))!.GetTableName()!);
-        string Columns(string alias, IEnumerable<string> names) => string.Join(", ", names.Select(n => $"{alias}.{sql.DelimitIdentifier(n)}"));
+        string Columns(string alias, IEnumerable<string> names) =>
+            string.Join(", ", names.Select(n => $"{alias}.{sql.DelimitIdentifier(n)}"));
         string Column(string alias, string name) => $"{alias}.{sql.DelimitIdentifier(name)}";
         var accountId = sql.GenerateParameterNamePlaceholder("accountId");
         var userId = sql.GenerateParameterNamePlaceholder("userId");
-        var userKey = $"(SELECT {Column("k", nameof(User.Key))} FROM {Table<User>()} AS k WHERE {Column("k", nameof(User.AccountId))} = {accountId} AND {Column("k", nameof(User.Id))} = {userId})";
-        var text = string.Join(sql.StatementTerminator + "\n",
-            $"SELECT {Columns("u", UserColumns)} FROM {Table<User>()} AS u WHERE {Column("u", nameof(User.AccountId))} = {accountId} AND {Column("u", nameof(User.Id))} = {userId}",
-            $"SELECT {Columns("e", EmailColumns)} FROM {Table<UserEmail>()} AS e WHERE {Column("e", nameof(UserEmail.UserKey))} = {userKey} ORDER BY {Column("e", nameof(UserEmail.Key))}",
-            $"SELECT {Columns("v", MultiValueColumns)} FROM {Table<UserMultiValue>()} AS v WHERE {Column("v", nameof(UserMultiValue.UserKey))} = {userKey} ORDER BY {Column("v", nameof(UserMultiValue.Attribute))}, {Column("v", nameof(UserMultiValue.Key))}",
-            $"SELECT {Column("g", nameof(UserGroup.Id))}, {Column("g", nameof(UserGroup.Name))} FROM {Table<UserGroupMember>()} AS m JOIN {Table<UserGroup>()} AS g ON {Column("g", nameof(UserGroup.Key))} = {Column("m", nameof(UserGroupMember.UserGroupKey))} WHERE {Column("m", nameof(UserGroupMember.UserKey))} = {userKey} ORDER BY {Column("g", nameof(UserGroup.Key))}")
-            + sql.StatementTerminator;
+        var userOfAccount = $"{Column("k", nameof(User.AccountId))} = {accountId} AND {Column("k", nameof(User.Id))} = {userId}";
+        var userKey = $"(SELECT {Column("k", nameof(User.Key))} FROM {Table<User>()} AS k WHERE {userOfAccount})";
+        var user = $"{Column("u", nameof(User.AccountId))} = {accountId} AND {Column("u", nameof(User.Id))} = {userId}";
+        var emailsOrder = Column("e", nameof(UserEmail.Key));
+        var valuesOrder = $"{Column("v", nameof(UserMultiValue.Attribute))}, {Column("v", nameof(UserMultiValue.Key))}";
+        var groupJoin = $"{Column("g", nameof(UserGroup.Key))} = {Column("m", nameof(UserGroupMember.UserGroupKey))}";
+        var text =
+            string.Join(
+                sql.StatementTerminator + "\n",
+                $"SELECT {Columns("u", UserColumns)} FROM {Table<User>()} AS u WHERE {user}",
+                $"SELECT {Columns("e", EmailColumns)} FROM {Table<UserEmail>()} AS e "
+                    + $"WHERE {Column("e", nameof(UserEmail.UserKey))} = {userKey} ORDER BY {emailsOrder}",
+                $"SELECT {Columns("v", MultiValueColumns)} FROM {Table<UserMultiValue>()} AS v "
+                    + $"WHERE {Column("v", nameof(UserMultiValue.UserKey))} = {userKey} ORDER BY {valuesOrder}",
+                $"SELECT {Column("g", nameof(UserGroup.Id))}, {Column("g", nameof(UserGroup.Name))} "
+                    + $"FROM {Table<UserGroupMember>()} AS m JOIN {Table<UserGroup>()} AS g ON {groupJoin} "
+                    + $"WHERE {Column("m", nameof(UserGroupMember.UserKey))} = {userKey} ORDER BY {Column("g", nameof(UserGroup.Key))}"
+            ) + sql.StatementTerminator;
 
         var strings = db.GetService<IRelationalTypeMappingSource>().FindMapping(typeof(string))!;
-        var parameters = db.GetService<IRelationalCommandBuilderFactory>().Create()
+        var parameters = db.GetService<IRelationalCommandBuilderFactory>()
+            .Create()
             .AddParameter("accountId", sql.GenerateParameterName("accountId"), strings, nullable: false)
             .AddParameter("userId", sql.GenerateParameterName("userId"), strings, nullable: false)
-            .Build().Parameters.ToArray();
+            .Build()
+            .Parameters.ToArray();
         return (text, parameters);
     }
 }

@@ -10,13 +10,21 @@ public sealed class ScimException(int status, string? scimType, string detail) :
     public string Detail { get; } = detail;
 
     public static ScimException InvalidSyntax(string detail) => new(400, ScimErrorTypes.InvalidSyntax, detail);
+
     public static ScimException InvalidFilter(string detail) => new(400, ScimErrorTypes.InvalidFilter, detail);
+
     public static ScimException InvalidPath(string detail) => new(400, ScimErrorTypes.InvalidPath, detail);
+
     public static ScimException InvalidValue(string detail) => new(400, ScimErrorTypes.InvalidValue, detail);
+
     public static ScimException NoTarget(string detail) => new(400, ScimErrorTypes.NoTarget, detail);
+
     public static ScimException Mutability(string detail) => new(400, ScimErrorTypes.Mutability, detail);
+
     public static ScimException TooMany(string detail) => new(400, ScimErrorTypes.TooMany, detail);
+
     public static ScimException Uniqueness(string detail) => new(409, ScimErrorTypes.Uniqueness, detail);
+
     public static ScimException NotFound(string detail) => new(404, null, detail);
 }
 

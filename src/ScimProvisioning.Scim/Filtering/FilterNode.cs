@@ -75,11 +75,33 @@ public sealed record AttributePath(string? SchemaUri, string Name, string? SubAt
     }
 }
 
-public enum ComparisonOperator { Eq, Ne, Co, Sw, Ew, Gt, Ge, Lt, Le, Pr }
+public enum ComparisonOperator
+{
+    Eq,
+    Ne,
+    Co,
+    Sw,
+    Ew,
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Pr,
+}
 
-public enum LogicalOperator { And, Or }
+public enum LogicalOperator
+{
+    And,
+    Or,
+}
 
-public enum FilterValueKind { String, Number, Boolean, Null }
+public enum FilterValueKind
+{
+    String,
+    Number,
+    Boolean,
+    Null,
+}
 
 /// <summary>A comparison value: a JSON string, number, boolean or null.</summary>
 public sealed record FilterValue(FilterValueKind Kind, string? Text)
@@ -94,12 +116,13 @@ public sealed record FilterValue(FilterValueKind Kind, string? Text)
 
     public decimal AsNumber => decimal.Parse(Text!, NumberStyles.Float, CultureInfo.InvariantCulture);
 
-    public override string ToString() => Kind switch
-    {
-        FilterValueKind.String => JsonSerializer.Serialize(Text),
-        FilterValueKind.Null => "null",
-        _ => Text!,
-    };
+    public override string ToString() =>
+        Kind switch
+        {
+            FilterValueKind.String => JsonSerializer.Serialize(Text),
+            FilterValueKind.Null => "null",
+            _ => Text!,
+        };
 }
 
 /// <summary>A parsed SCIM filter (RFC 7644 §3.4.2.2). <see cref="ToString"/> prints it back in canonical form.</summary>
@@ -139,8 +162,9 @@ public sealed record LogicalFilter(LogicalOperator Operator, FilterNode Left, Fi
 
     private void PrintOperand(StringBuilder output, FilterNode operand, bool isRight)
     {
-        var needsParentheses = operand is LogicalFilter inner &&
-            (inner.Operator != Operator || isRight || (Operator == LogicalOperator.And && inner.Operator == LogicalOperator.Or));
+        var needsParentheses =
+            operand is LogicalFilter inner
+            && (inner.Operator != Operator || isRight || (Operator == LogicalOperator.And && inner.Operator == LogicalOperator.Or));
         if (needsParentheses)
         {
             output.Append('(');

@@ -13,15 +13,17 @@ public static class JsonFilterEvaluator
 {
     /// <param name="target">The object the filter's attribute names are relative to.</param>
     /// <param name="definitions">The attribute definitions of that object, for caseExact and types.</param>
-    public static bool Matches(JsonObject target, FilterNode filter, IReadOnlyList<ScimAttribute> definitions) => filter switch
-    {
-        LogicalFilter { Operator: LogicalOperator.And } and => Matches(target, and.Left, definitions) && Matches(target, and.Right, definitions),
-        LogicalFilter or => Matches(target, or.Left, definitions) || Matches(target, or.Right, definitions),
-        NotFilter not => !Matches(target, not.Inner, definitions),
-        ValuePathFilter valuePath => MatchesValuePath(target, valuePath, definitions),
-        ComparisonFilter comparison => MatchesComparison(target, comparison, definitions),
-        _ => false,
-    };
+    public static bool Matches(JsonObject target, FilterNode filter, IReadOnlyList<ScimAttribute> definitions) =>
+        filter switch
+        {
+            LogicalFilter { Operator: LogicalOperator.And } and => Matches(target, and.Left, definitions)
+                && Matches(target, and.Right, definitions),
+            LogicalFilter or => Matches(target, or.Left, definitions) || Matches(target, or.Right, definitions),
+            NotFilter not => !Matches(target, not.Inner, definitions),
+            ValuePathFilter valuePath => MatchesValuePath(target, valuePath, definitions),
+            ComparisonFilter comparison => MatchesComparison(target, comparison, definitions),
+            _ => false,
+        };
 
     private static bool MatchesValuePath(JsonObject target, ValuePathFilter filter, IReadOnlyList<ScimAttribute> definitions)
     {
@@ -75,8 +77,10 @@ public static class JsonFilterEvaluator
 
     private static bool Compare(JsonNode? node, ComparisonFilter filter, ScimAttribute? definition)
     {
-        var present = node is not null && !(node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0) &&
-                      !(node is JsonArray { Count: 0 });
+        var present =
+            node is not null
+            && !(node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length == 0)
+            && !(node is JsonArray { Count: 0 });
         if (filter.Operator == ComparisonOperator.Pr)
         {
             return present;
@@ -102,14 +106,17 @@ public static class JsonFilterEvaluator
         {
             case JsonValueKind.True or JsonValueKind.False:
                 var actualBool = jsonValue.GetValue<bool>();
-                var wanted = value.Kind == FilterValueKind.Boolean ? value.AsBoolean
-                    : value.Kind == FilterValueKind.String && bool.TryParse(value.Text, out var parsed) ? parsed : (bool?)null;
-                return wanted is not null && filter.Operator switch
-                {
-                    ComparisonOperator.Eq => actualBool == wanted,
-                    ComparisonOperator.Ne => actualBool != wanted,
-                    _ => false,
-                };
+                var wanted =
+                    value.Kind == FilterValueKind.Boolean ? value.AsBoolean
+                    : value.Kind == FilterValueKind.String && bool.TryParse(value.Text, out var parsed) ? parsed
+                    : (bool?)null;
+                return wanted is not null
+                    && filter.Operator switch
+                    {
+                        ComparisonOperator.Eq => actualBool == wanted,
+                        ComparisonOperator.Ne => actualBool != wanted,
+                        _ => false,
+                    };
             case JsonValueKind.Number:
                 if (value.Kind != FilterValueKind.Number)
                 {
@@ -128,9 +135,11 @@ public static class JsonFilterEvaluator
                 }
 
                 var comparison = definition is { CaseExact: true } ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-                if (definition?.Type == ScimType.DateTime &&
-                    DateTimeOffset.TryParse(actual, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var actualDate) &&
-                    DateTimeOffset.TryParse(expected, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expectedDate))
+                if (
+                    definition?.Type == ScimType.DateTime
+                    && DateTimeOffset.TryParse(actual, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var actualDate)
+                    && DateTimeOffset.TryParse(expected, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var expectedDate)
+                )
                 {
                     return Ordered(filter.Operator, actualDate.CompareTo(expectedDate));
                 }
@@ -141,25 +150,29 @@ public static class JsonFilterEvaluator
                     ComparisonOperator.Sw => actual.StartsWith(expected, comparison),
                     ComparisonOperator.Ew => actual.EndsWith(expected, comparison),
                     // Case-insensitive order compares lower-cased text ordinally, exactly as the database does.
-                    _ => Ordered(filter.Operator, comparison == StringComparison.Ordinal
-                        ? string.CompareOrdinal(actual, expected)
-                        : string.CompareOrdinal(actual.ToLowerInvariant(), expected.ToLowerInvariant())),
+                    _ => Ordered(
+                        filter.Operator,
+                        comparison == StringComparison.Ordinal
+                            ? string.CompareOrdinal(actual, expected)
+                            : string.CompareOrdinal(actual.ToLowerInvariant(), expected.ToLowerInvariant())
+                    ),
                 };
             default:
                 return false;
         }
     }
 
-    private static bool Ordered(ComparisonOperator op, int order) => op switch
-    {
-        ComparisonOperator.Eq => order == 0,
-        ComparisonOperator.Ne => order != 0,
-        ComparisonOperator.Gt => order > 0,
-        ComparisonOperator.Ge => order >= 0,
-        ComparisonOperator.Lt => order < 0,
-        ComparisonOperator.Le => order <= 0,
-        _ => false,
-    };
+    private static bool Ordered(ComparisonOperator op, int order) =>
+        op switch
+        {
+            ComparisonOperator.Eq => order == 0,
+            ComparisonOperator.Ne => order != 0,
+            ComparisonOperator.Gt => order > 0,
+            ComparisonOperator.Ge => order >= 0,
+            ComparisonOperator.Lt => order < 0,
+            ComparisonOperator.Le => order <= 0,
+            _ => false,
+        };
 
     private static ScimAttribute? Find(IReadOnlyList<ScimAttribute> definitions, string name) =>
         definitions.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -48,8 +48,7 @@ public sealed class ScimFilterParser
         var open = text.IndexOf('[', StringComparison.Ordinal);
         if (open < 0)
         {
-            var path = AttributePath.TryParse(text.Trim())
-                ?? throw ScimException.InvalidPath($"'{text}' is not a valid attribute path.");
+            var path = AttributePath.TryParse(text.Trim()) ?? throw ScimException.InvalidPath($"'{text}' is not a valid attribute path.");
             return (path, null, null);
         }
 
@@ -91,8 +90,7 @@ public sealed class ScimFilterParser
         return (attribute, filter, sub);
     }
 
-    private ScimException Error(string problem) =>
-        ScimException.InvalidFilter($"Invalid filter at position {_position + 1}: {problem}.");
+    private ScimException Error(string problem) => ScimException.InvalidFilter($"Invalid filter at position {_position + 1}: {problem}.");
 
     private FilterNode ParseOr(bool insideValuePath)
     {
@@ -151,7 +149,11 @@ public sealed class ScimFilterParser
         var word = ReadWord();
         if (word.Length == 0)
         {
-            throw Error(_position >= _text.Length ? "expected an attribute name but the filter ended" : $"expected an attribute name, found '{Peek()}'");
+            throw Error(
+                _position >= _text.Length
+                    ? "expected an attribute name but the filter ended"
+                    : $"expected an attribute name, found '{Peek()}'"
+            );
         }
 
         var path = AttributePath.TryParse(word);
@@ -265,9 +267,9 @@ public sealed class ScimFilterParser
     }
 
     private static bool IsJsonNumber(string word) =>
-        (char.IsAsciiDigit(word[0]) || (word[0] == '-' && word.Length > 1 && char.IsAsciiDigit(word[1]))) &&
-        decimal.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _) &&
-        !word.Contains(':', StringComparison.Ordinal);
+        (char.IsAsciiDigit(word[0]) || (word[0] == '-' && word.Length > 1 && char.IsAsciiDigit(word[1])))
+        && decimal.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+        && !word.Contains(':', StringComparison.Ordinal);
 
     private string ReadString()
     {
@@ -296,16 +298,33 @@ public sealed class ScimFilterParser
             var escaped = _text[_position++];
             switch (escaped)
             {
-                case '"': value.Append('"'); break;
-                case '\\': value.Append('\\'); break;
-                case '/': value.Append('/'); break;
-                case 'b': value.Append('\b'); break;
-                case 'f': value.Append('\f'); break;
-                case 'n': value.Append('\n'); break;
-                case 'r': value.Append('\r'); break;
-                case 't': value.Append('\t'); break;
-                case 'u' when _position + 4 <= _text.Length &&
-                              int.TryParse(_text.AsSpan(_position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
+                case '"':
+                    value.Append('"');
+                    break;
+                case '\\':
+                    value.Append('\\');
+                    break;
+                case '/':
+                    value.Append('/');
+                    break;
+                case 'b':
+                    value.Append('\b');
+                    break;
+                case 'f':
+                    value.Append('\f');
+                    break;
+                case 'n':
+                    value.Append('\n');
+                    break;
+                case 'r':
+                    value.Append('\r');
+                    break;
+                case 't':
+                    value.Append('\t');
+                    break;
+                case 'u'
+                    when _position + 4 <= _text.Length
+                        && int.TryParse(_text.AsSpan(_position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var code):
                     value.Append((char)code);
                     _position += 4;
                     break;
@@ -342,8 +361,7 @@ public sealed class ScimFilterParser
     {
         SkipWhitespace();
         var end = _position + keyword.Length;
-        if (end > _text.Length ||
-            !string.Equals(_text.Substring(_position, keyword.Length), keyword, StringComparison.OrdinalIgnoreCase))
+        if (end > _text.Length || !string.Equals(_text.Substring(_position, keyword.Length), keyword, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -18,7 +18,8 @@ public static class ScimFilterTranslator
     private static readonly MethodInfo StartsWith = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
     private static readonly MethodInfo EndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
     private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
-    private static readonly MethodInfo AnyWithPredicate = typeof(Enumerable).GetMethods()
+    private static readonly MethodInfo AnyWithPredicate = typeof(Enumerable)
+        .GetMethods()
         .Single(m => m.Name == nameof(Enumerable.Any) && m.GetParameters().Length == 2);
 
     public static Expression<Func<T, bool>> ToPredicate<T>(FilterNode filter, ScimQueryMap<T> map)
@@ -27,19 +28,24 @@ public static class ScimFilterTranslator
         return Expression.Lambda<Func<T, bool>>(Translate(filter, map, parameter), parameter);
     }
 
-    private static Expression Translate(FilterNode node, IScimQueryMap map, ParameterExpression parameter) => node switch
-    {
-        LogicalFilter { Operator: LogicalOperator.And } and => Expression.AndAlso(Translate(and.Left, map, parameter), Translate(and.Right, map, parameter)),
-        LogicalFilter or => Expression.OrElse(Translate(or.Left, map, parameter), Translate(or.Right, map, parameter)),
-        NotFilter not => Expression.Not(Translate(not.Inner, map, parameter)),
-        ValuePathFilter valuePath => TranslateValuePath(valuePath, map, parameter),
-        ComparisonFilter comparison => TranslateComparison(comparison, map, parameter),
-        _ => throw ScimException.InvalidFilter($"Unsupported filter expression '{node}'."),
-    };
+    private static Expression Translate(FilterNode node, IScimQueryMap map, ParameterExpression parameter) =>
+        node switch
+        {
+            LogicalFilter { Operator: LogicalOperator.And } and => Expression.AndAlso(
+                Translate(and.Left, map, parameter),
+                Translate(and.Right, map, parameter)
+            ),
+            LogicalFilter or => Expression.OrElse(Translate(or.Left, map, parameter), Translate(or.Right, map, parameter)),
+            NotFilter not => Expression.Not(Translate(not.Inner, map, parameter)),
+            ValuePathFilter valuePath => TranslateValuePath(valuePath, map, parameter),
+            ComparisonFilter comparison => TranslateComparison(comparison, map, parameter),
+            _ => throw ScimException.InvalidFilter($"Unsupported filter expression '{node}'."),
+        };
 
     private static Expression TranslateValuePath(ValuePathFilter filter, IScimQueryMap map, ParameterExpression parameter)
     {
-        var collection = FindCollection(map, filter.Path)
+        var collection =
+            FindCollection(map, filter.Path)
             ?? throw ScimException.InvalidFilter($"'{filter.Path}' is not a multi-valued attribute that can be filtered with [ ].");
         return Any(collection, parameter, element => Translate(filter.Inner, collection.ElementMap, element));
     }
@@ -57,12 +63,19 @@ public static class ScimFilterTranslator
         if (collection is not null)
         {
             var sub = new AttributePath(null, filter.Path.SubAttribute ?? "value");
-            var any = Any(collection, parameter, element =>
-            {
-                var elementColumn = FindColumn(collection.ElementMap, sub)
-                    ?? throw ScimException.InvalidFilter($"'{filter.Path}' cannot be filtered: '{filter.Path.Name}' has no filterable sub-attribute '{sub.Name}'.");
-                return Compare(elementColumn, filter, element);
-            });
+            var any = Any(
+                collection,
+                parameter,
+                element =>
+                {
+                    var elementColumn =
+                        FindColumn(collection.ElementMap, sub)
+                        ?? throw ScimException.InvalidFilter(
+                            $"'{filter.Path}' cannot be filtered: '{filter.Path.Name}' has no filterable sub-attribute '{sub.Name}'."
+                        );
+                    return Compare(elementColumn, filter, element);
+                }
+            );
 
             // An attribute without values is "not equal" to anything, as an unset single value is.
             return filter.Operator == ComparisonOperator.Ne
@@ -73,7 +86,11 @@ public static class ScimFilterTranslator
         throw ScimException.InvalidFilter($"The attribute '{filter.Path}' cannot be used in a filter.");
     }
 
-    private static Expression Any(QueryCollection collection, ParameterExpression parameter, Func<ParameterExpression, Expression> elementPredicate)
+    private static Expression Any(
+        QueryCollection collection,
+        ParameterExpression parameter,
+        Func<ParameterExpression, Expression> elementPredicate
+    )
     {
         var element = Expression.Parameter(collection.ElementType, "e");
         var source = Rebind(collection.Collection, parameter);
@@ -107,13 +124,17 @@ public static class ScimFilterTranslator
             {
                 ComparisonOperator.Eq => isNull,
                 ComparisonOperator.Ne => Expression.Not(isNull),
-                _ => throw ScimException.InvalidFilter($"'{filter.Operator.ToString().ToLowerInvariant()} null' is not a meaningful comparison for '{filter.Path}'."),
+                _ => throw ScimException.InvalidFilter(
+                    $"'{filter.Operator.ToString().ToLowerInvariant()} null' is not a meaningful comparison for '{filter.Path}'."
+                ),
             };
         }
 
         if (operand.Kind == FilterValueKind.Boolean)
         {
-            throw ScimException.InvalidFilter($"'{filter.Path}' is a string attribute; compare it with a quoted string, not {operand.Text}.");
+            throw ScimException.InvalidFilter(
+                $"'{filter.Path}' is a string attribute; compare it with a quoted string, not {operand.Text}."
+            );
         }
 
         var text = operand.Text!;
@@ -175,10 +196,14 @@ public static class ScimFilterTranslator
         }
 
         var operand = filter.Value!;
-        if (operand.Kind != FilterValueKind.String ||
-            !DateTimeOffset.TryParse(operand.Text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment))
+        if (
+            operand.Kind != FilterValueKind.String
+            || !DateTimeOffset.TryParse(operand.Text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var moment)
+        )
         {
-            throw ScimException.InvalidFilter($"'{filter.Path}' is a dateTime attribute; compare it with a quoted xsd:dateTime such as \"2026-01-01T00:00:00Z\".");
+            throw ScimException.InvalidFilter(
+                $"'{filter.Path}' is a dateTime attribute; compare it with a quoted xsd:dateTime such as \"2026-01-01T00:00:00Z\"."
+            );
         }
 
         if (filter.Operator is ComparisonOperator.Co or ComparisonOperator.Sw or ComparisonOperator.Ew)
@@ -189,16 +214,17 @@ public static class ScimFilterTranslator
         return Ordered(filter.Operator, value, Expression.Constant(moment.UtcDateTime));
     }
 
-    private static Expression Ordered(ComparisonOperator op, Expression left, Expression right) => op switch
-    {
-        ComparisonOperator.Eq => Expression.Equal(left, right),
-        ComparisonOperator.Ne => Expression.NotEqual(left, right),
-        ComparisonOperator.Gt => Expression.GreaterThan(left, right),
-        ComparisonOperator.Ge => Expression.GreaterThanOrEqual(left, right),
-        ComparisonOperator.Lt => Expression.LessThan(left, right),
-        ComparisonOperator.Le => Expression.LessThanOrEqual(left, right),
-        _ => throw ScimException.InvalidFilter($"Operator '{op.ToString().ToLowerInvariant()}' does not apply here."),
-    };
+    private static Expression Ordered(ComparisonOperator op, Expression left, Expression right) =>
+        op switch
+        {
+            ComparisonOperator.Eq => Expression.Equal(left, right),
+            ComparisonOperator.Ne => Expression.NotEqual(left, right),
+            ComparisonOperator.Gt => Expression.GreaterThan(left, right),
+            ComparisonOperator.Ge => Expression.GreaterThanOrEqual(left, right),
+            ComparisonOperator.Lt => Expression.LessThan(left, right),
+            ComparisonOperator.Le => Expression.LessThanOrEqual(left, right),
+            _ => throw ScimException.InvalidFilter($"Operator '{op.ToString().ToLowerInvariant()}' does not apply here."),
+        };
 
     /// <summary>A captured variable rather than a literal, so EF Core sends it as a SQL parameter.</summary>
     private static Expression Constant(string value)

@@ -2,7 +2,12 @@ using System.Linq.Expressions;
 
 namespace ScimProvisioning.Scim.Filtering;
 
-public enum QueryValueType { String, Boolean, DateTime }
+public enum QueryValueType
+{
+    String,
+    Boolean,
+    DateTime,
+}
 
 /// <summary>How one SCIM attribute is reached in the entity model: a column expression and its comparison rules.</summary>
 public sealed record QueryColumn(LambdaExpression Column, QueryValueType Type, bool CaseExact, LambdaExpression? FoldedColumn);
@@ -29,8 +34,14 @@ public sealed class ScimQueryMap<T>(string coreSchema, params string[] extension
     private readonly Dictionary<string, QueryCollection> _collections = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, LambdaExpression> _sortKeys = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <param name="foldedColumn">A column holding the value already case-folded (indexed); used for eq on case-insensitive attributes.</param>
-    public ScimQueryMap<T> String(string path, Expression<Func<T, string?>> column, bool caseExact = false, Expression<Func<T, string?>>? foldedColumn = null)
+    /// <param name="foldedColumn">A column holding the value already case-folded (indexed); used for eq on case-insensitive
+    /// attributes.</param>
+    public ScimQueryMap<T> String(
+        string path,
+        Expression<Func<T, string?>> column,
+        bool caseExact = false,
+        Expression<Func<T, string?>>? foldedColumn = null
+    )
     {
         _columns[path] = new QueryColumn(column, QueryValueType.String, caseExact, foldedColumn);
         return this;
@@ -48,7 +59,11 @@ public sealed class ScimQueryMap<T>(string coreSchema, params string[] extension
         return this;
     }
 
-    public ScimQueryMap<T> Collection<TElement>(string attribute, Expression<Func<T, IEnumerable<TElement>>> collection, ScimQueryMap<TElement> elementMap)
+    public ScimQueryMap<T> Collection<TElement>(
+        string attribute,
+        Expression<Func<T, IEnumerable<TElement>>> collection,
+        ScimQueryMap<TElement> elementMap
+    )
     {
         _collections[attribute] = new QueryCollection(collection, typeof(TElement), elementMap);
         return this;

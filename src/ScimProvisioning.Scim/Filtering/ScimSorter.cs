@@ -9,7 +9,13 @@ namespace ScimProvisioning.Scim.Filtering;
 /// </summary>
 public static class ScimSorter
 {
-    public static IQueryable<T> Apply<T, TKey>(IQueryable<T> source, AttributePath path, bool descending, ScimQueryMap<T> map, Expression<Func<T, TKey>> tieBreaker)
+    public static IQueryable<T> Apply<T, TKey>(
+        IQueryable<T> source,
+        AttributePath path,
+        bool descending,
+        ScimQueryMap<T> map,
+        Expression<Func<T, TKey>> tieBreaker
+    )
     {
         var key = map.Key(path, includeSub: true) ?? throw Unsortable(path);
         var sortKey = map.FindSortKey(key) ?? ColumnKey(map.FindColumn(key)) ?? throw Unsortable(path);
@@ -23,13 +29,17 @@ public static class ScimSorter
             first = false;
         }
 
-        ordered = Order(ordered, sortKey, (first, descending) switch
-        {
-            (true, false) => "OrderBy",
-            (true, true) => "OrderByDescending",
-            (false, false) => "ThenBy",
-            (false, true) => "ThenByDescending",
-        });
+        ordered = Order(
+            ordered,
+            sortKey,
+            (first, descending) switch
+            {
+                (true, false) => "OrderBy",
+                (true, true) => "OrderByDescending",
+                (false, false) => "ThenBy",
+                (false, true) => "ThenByDescending",
+            }
+        );
         return Order(ordered, tieBreaker, "ThenBy");
     }
 
@@ -55,8 +65,13 @@ public static class ScimSorter
     }
 
     private static IQueryable<T> Order<T>(IQueryable<T> source, LambdaExpression key, string method) =>
-        source.Provider.CreateQuery<T>(Expression.Call(typeof(Queryable), method, [typeof(T), key.ReturnType], source.Expression, Expression.Quote(key)));
+        source.Provider.CreateQuery<T>(
+            Expression.Call(typeof(Queryable), method, [typeof(T), key.ReturnType], source.Expression, Expression.Quote(key))
+        );
 
     private static ScimException Unsortable(AttributePath path) =>
-        ScimException.InvalidValue($"sortBy '{path}' is not an attribute that can be sorted on; use a single-valued attribute such as userName, name.familyName or meta.created.");
+        ScimException.InvalidValue(
+            $"sortBy '{path}' is not an attribute that can be sorted on; use a single-valued attribute such as userName, name.familyName "
+                + $"or meta.created."
+        );
 }

@@ -4,7 +4,12 @@ using ScimProvisioning.Scim.Errors;
 
 namespace ScimProvisioning.Scim.Patching;
 
-public enum PatchOp { Add, Replace, Remove }
+public enum PatchOp
+{
+    Add,
+    Replace,
+    Remove,
+}
 
 /// <summary>One entry of a PatchOp request's <c>Operations</c> (RFC 7644 §3.5.2).</summary>
 public sealed record PatchOperation(PatchOp Op, string? Path, JsonNode? Value)
@@ -21,9 +26,15 @@ public sealed record PatchOperation(PatchOp Op, string? Path, JsonNode? Value)
         }
 
         var schemas = Get(request, "schemas");
-        if (schemas is JsonArray schemaList && schemaList.Count > 0 &&
-            !schemaList.Any(s => s is JsonValue v && v.GetValueKind() == JsonValueKind.String &&
-                                 string.Equals(v.GetValue<string>(), ScimSchemaUris.PatchOp, StringComparison.OrdinalIgnoreCase)))
+        if (
+            schemas is JsonArray schemaList
+            && schemaList.Count > 0
+            && !schemaList.Any(s =>
+                s is JsonValue v
+                && v.GetValueKind() == JsonValueKind.String
+                && string.Equals(v.GetValue<string>(), ScimSchemaUris.PatchOp, StringComparison.OrdinalIgnoreCase)
+            )
+        )
         {
             throw ScimException.InvalidSyntax($"A PATCH body must declare the schema {ScimSchemaUris.PatchOp}.");
         }
@@ -46,7 +57,10 @@ public sealed record PatchOperation(PatchOp Op, string? Path, JsonNode? Value)
                 throw ScimException.InvalidSyntax("Each PATCH operation must be a JSON object.");
             }
 
-            var opText = Get(operation, "op") is JsonValue opValue && opValue.GetValueKind() == JsonValueKind.String ? opValue.GetValue<string>() : null;
+            var opText =
+                Get(operation, "op") is JsonValue opValue && opValue.GetValueKind() == JsonValueKind.String
+                    ? opValue.GetValue<string>()
+                    : null;
             if (!Enum.TryParse<PatchOp>(opText, ignoreCase: true, out var op) || !opText!.All(char.IsAsciiLetter))
             {
                 throw ScimException.InvalidSyntax($"PATCH 'op' must be add, replace or remove; got '{opText ?? "nothing"}'.");

@@ -70,7 +70,14 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
             {
                 foreach (var (extensionKey, extensionValue) in extensionValues)
                 {
-                    ApplyPath(resource, operation.Op, $"{extension.Id}:{extensionKey}", extensionValue?.DeepClone(), deferred, fromPathless: true);
+                    ApplyPath(
+                        resource,
+                        operation.Op,
+                        $"{extension.Id}:{extensionKey}",
+                        extensionValue?.DeepClone(),
+                        deferred,
+                        fromPathless: true
+                    );
                 }
 
                 continue;
@@ -80,7 +87,14 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
         }
     }
 
-    private void ApplyPath(JsonObject resource, PatchOp op, string pathText, JsonNode? value, List<DeferredPatch> deferred, bool fromPathless)
+    private void ApplyPath(
+        JsonObject resource,
+        PatchOp op,
+        string pathText,
+        JsonNode? value,
+        List<DeferredPatch> deferred,
+        bool fromPathless
+    )
     {
         var wholeExtension = resourceType.Extensions.FirstOrDefault(e => string.Equals(e.Id, pathText, StringComparison.OrdinalIgnoreCase));
         if (wholeExtension is not null)
@@ -189,7 +203,14 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
 
         foreach (var (key, item) in values)
         {
-            ApplyPath(resource, op == PatchOp.Replace ? PatchOp.Add : op, $"{extension.Id}:{key}", item?.DeepClone(), deferred, fromPathless: true);
+            ApplyPath(
+                resource,
+                op == PatchOp.Replace ? PatchOp.Add : op,
+                $"{extension.Id}:{key}",
+                item?.DeepClone(),
+                deferred,
+                fromPathless: true
+            );
         }
     }
 
@@ -268,12 +289,21 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
         target[sub.Name] = coerced;
     }
 
-    private static void ApplyMultiValued(JsonObject container, PatchOp op, ScimAttribute attribute, FilterNode? filter, ScimAttribute? sub, JsonNode? value, string pathText)
+    private static void ApplyMultiValued(
+        JsonObject container,
+        PatchOp op,
+        ScimAttribute attribute,
+        FilterNode? filter,
+        ScimAttribute? sub,
+        JsonNode? value,
+        string pathText
+    )
     {
         var items = container[attribute.Name] as JsonArray;
-        var matches = items is null ? [] :
-            filter is null ? items.OfType<JsonObject>().ToList() :
-            items.OfType<JsonObject>().Where(e => JsonFilterEvaluator.Matches(e, filter, attribute.SubAttributes)).ToList();
+        var matches =
+            items is null ? []
+            : filter is null ? items.OfType<JsonObject>().ToList()
+            : items.OfType<JsonObject>().Where(e => JsonFilterEvaluator.Matches(e, filter, attribute.SubAttributes)).ToList();
 
         if (op == PatchOp.Remove)
         {
@@ -372,7 +402,15 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
         }
     }
 
-    private static void RemoveMultiValued(JsonObject container, ScimAttribute attribute, FilterNode? filter, ScimAttribute? sub, JsonNode? value, JsonArray? items, List<JsonObject> matches)
+    private static void RemoveMultiValued(
+        JsonObject container,
+        ScimAttribute attribute,
+        FilterNode? filter,
+        ScimAttribute? sub,
+        JsonNode? value,
+        JsonArray? items,
+        List<JsonObject> matches
+    )
     {
         if (items is null)
         {
@@ -389,8 +427,11 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
         else if (filter is null && value is not null)
         {
             // remove with a value list removes only the listed values (Entra's default member removal shape).
-            var listed = ((JsonArray?)ScimValueCoercion.Coerce(attribute, value, single: true) ?? []).OfType<JsonObject>()
-                .Select(v => v["value"]?.ToJsonString()).Where(v => v is not null).ToHashSet(StringComparer.Ordinal);
+            var listed = ((JsonArray?)ScimValueCoercion.Coerce(attribute, value, single: true) ?? [])
+                .OfType<JsonObject>()
+                .Select(v => v["value"]?.ToJsonString())
+                .Where(v => v is not null)
+                .ToHashSet(StringComparer.Ordinal);
             foreach (var item in items.OfType<JsonObject>().Where(i => listed.Contains(i["value"]?.ToJsonString())).ToList())
             {
                 items.Remove(item);
@@ -461,12 +502,15 @@ public sealed class ScimPatchEngine(ScimResourceType resourceType, IReadOnlySet<
                     var sub = attribute.FindSubAttribute(eq.Path.Name);
                     if (sub is not null && eq.Value.Kind != FilterValueKind.Null)
                     {
-                        seed[sub.Name] = ScimValueCoercion.Coerce(sub, eq.Value.Kind switch
-                        {
-                            FilterValueKind.String => JsonValue.Create(eq.Value.Text),
-                            FilterValueKind.Boolean => JsonValue.Create(eq.Value.AsBoolean),
-                            _ => JsonValue.Create(eq.Value.AsNumber),
-                        });
+                        seed[sub.Name] = ScimValueCoercion.Coerce(
+                            sub,
+                            eq.Value.Kind switch
+                            {
+                                FilterValueKind.String => JsonValue.Create(eq.Value.Text),
+                                FilterValueKind.Boolean => JsonValue.Create(eq.Value.AsBoolean),
+                                _ => JsonValue.Create(eq.Value.AsNumber),
+                            }
+                        );
                     }
 
                     break;

@@ -2,13 +2,40 @@ using System.Text.Json.Nodes;
 
 namespace ScimProvisioning.Scim.Schemas;
 
-public enum ScimType { String, Boolean, Decimal, Integer, DateTime, Binary, Reference, Complex }
+public enum ScimType
+{
+    String,
+    Boolean,
+    Decimal,
+    Integer,
+    DateTime,
+    Binary,
+    Reference,
+    Complex,
+}
 
-public enum Mutability { ReadWrite, ReadOnly, Immutable, WriteOnly }
+public enum Mutability
+{
+    ReadWrite,
+    ReadOnly,
+    Immutable,
+    WriteOnly,
+}
 
-public enum Returned { Default, Always, Never, Request }
+public enum Returned
+{
+    Default,
+    Always,
+    Never,
+    Request,
+}
 
-public enum Uniqueness { None, Server, Global }
+public enum Uniqueness
+{
+    None,
+    Server,
+    Global,
+}
 
 /// <summary>One attribute definition of RFC 7643 §7, used both to describe and to enforce.</summary>
 public sealed record ScimAttribute(
@@ -23,7 +50,8 @@ public sealed record ScimAttribute(
     Uniqueness Uniqueness = Uniqueness.None,
     IReadOnlyList<ScimAttribute>? SubAttributes = null,
     IReadOnlyList<string>? CanonicalValues = null,
-    IReadOnlyList<string>? ReferenceTypes = null)
+    IReadOnlyList<string>? ReferenceTypes = null
+)
 {
     public IReadOnlyList<ScimAttribute> SubAttributes { get; init; } = SubAttributes ?? [];
 

@@ -8,19 +8,26 @@ public sealed record ScimSchema(string Id, string Name, string Description, IRea
     public ScimAttribute? FindAttribute(string name) =>
         Attributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    public JsonObject ToJson(string location) => new()
-    {
-        ["schemas"] = new JsonArray(ScimSchemaUris.Schema),
-        ["id"] = Id,
-        ["name"] = Name,
-        ["description"] = Description,
-        ["attributes"] = new JsonArray(Attributes.Select(a => (JsonNode)a.ToJson()).ToArray()),
-        ["meta"] = new JsonObject { ["resourceType"] = "Schema", ["location"] = location },
-    };
+    public JsonObject ToJson(string location) =>
+        new()
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.Schema),
+            ["id"] = Id,
+            ["name"] = Name,
+            ["description"] = Description,
+            ["attributes"] = new JsonArray(Attributes.Select(a => (JsonNode)a.ToJson()).ToArray()),
+            ["meta"] = new JsonObject { ["resourceType"] = "Schema", ["location"] = location },
+        };
 }
 
 /// <summary>A resource type of RFC 7643 §6: its core schema and the extensions it may carry.</summary>
-public sealed record ScimResourceType(string Name, string Endpoint, string Description, ScimSchema Schema, IReadOnlyList<ScimSchema> Extensions)
+public sealed record ScimResourceType(
+    string Name,
+    string Endpoint,
+    string Description,
+    ScimSchema Schema,
+    IReadOnlyList<ScimSchema> Extensions
+)
 {
     public IEnumerable<ScimSchema> AllSchemas => Extensions.Prepend(Schema);
 
@@ -29,21 +36,26 @@ public sealed record ScimResourceType(string Name, string Endpoint, string Descr
 
     /// <summary>An attribute of <paramref name="schema"/>; for the core schema, the common attributes too.</summary>
     public ScimAttribute? FindAttribute(ScimSchema schema, string name) =>
-        schema.FindAttribute(name) ??
-        (schema == Schema ? CommonAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) : null);
+        schema.FindAttribute(name)
+        ?? (
+            schema == Schema ? CommonAttributes.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) : null
+        );
 
     public ScimSchema? FindSchema(string uri) =>
         AllSchemas.FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase));
 
-    public JsonObject ToJson(string location) => new()
-    {
-        ["schemas"] = new JsonArray(ScimSchemaUris.ResourceType),
-        ["id"] = Name,
-        ["name"] = Name,
-        ["endpoint"] = Endpoint,
-        ["description"] = Description,
-        ["schema"] = Schema.Id,
-        ["schemaExtensions"] = new JsonArray(Extensions.Select(e => (JsonNode)new JsonObject { ["schema"] = e.Id, ["required"] = false }).ToArray()),
-        ["meta"] = new JsonObject { ["resourceType"] = "ResourceType", ["location"] = location },
-    };
+    public JsonObject ToJson(string location) =>
+        new()
+        {
+            ["schemas"] = new JsonArray(ScimSchemaUris.ResourceType),
+            ["id"] = Name,
+            ["name"] = Name,
+            ["endpoint"] = Endpoint,
+            ["description"] = Description,
+            ["schema"] = Schema.Id,
+            ["schemaExtensions"] = new JsonArray(
+                Extensions.Select(e => (JsonNode)new JsonObject { ["schema"] = e.Id, ["required"] = false }).ToArray()
+            ),
+            ["meta"] = new JsonObject { ["resourceType"] = "ResourceType", ["location"] = location },
+        };
 }

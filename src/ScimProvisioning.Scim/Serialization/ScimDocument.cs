@@ -89,8 +89,12 @@ public static class ScimDocument
     {
         foreach (var attribute in schema.Attributes.Where(a => a.MultiValued && a.FindSubAttribute("primary") is not null))
         {
-            if (document[attribute.Name] is JsonArray values &&
-                values.Count(v => v is JsonObject o && o["primary"] is JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.True) > 1)
+            if (
+                document[attribute.Name] is JsonArray values
+                && values.Count(v =>
+                    v is JsonObject o && o["primary"] is JsonValue p && p.GetValueKind() == System.Text.Json.JsonValueKind.True
+                ) > 1
+            )
             {
                 throw ScimException.InvalidValue($"At most one value of '{attribute.Name}' may be primary.");
             }
@@ -146,7 +150,10 @@ public static class ScimDocument
                 text = text[..bracket]; // attributes=emails[type eq "work"] selects the attribute (Postman collection)
             }
 
-            paths.Add(AttributePath.TryParse(text) ?? throw ScimException.InvalidValue($"'{item}' is not a valid attribute name in attributes/excludedAttributes."));
+            paths.Add(
+                AttributePath.TryParse(text)
+                    ?? throw ScimException.InvalidValue($"'{item}' is not a valid attribute name in attributes/excludedAttributes.")
+            );
         }
 
         return paths;
@@ -156,7 +163,12 @@ public static class ScimDocument
     /// Applies <c>attributes</c> (keep only these, plus <c>id</c> and <c>schemas</c>, which are always returned) or
     /// else <c>excludedAttributes</c> (drop these; <c>id</c> and <c>schemas</c> cannot be excluded).
     /// </summary>
-    public static JsonObject Project(JsonObject resource, ScimResourceType resourceType, IReadOnlyList<AttributePath> attributes, IReadOnlyList<AttributePath> excluded)
+    public static JsonObject Project(
+        JsonObject resource,
+        ScimResourceType resourceType,
+        IReadOnlyList<AttributePath> attributes,
+        IReadOnlyList<AttributePath> excluded
+    )
     {
         if (attributes.Count > 0)
         {
@@ -182,7 +194,10 @@ public static class ScimDocument
                         }
                     }
 
-                    if (kept.Count > 0 || attributes.Any(a => string.Equals(a.ToString(), extension.Id, StringComparison.OrdinalIgnoreCase)))
+                    if (
+                        kept.Count > 0
+                        || attributes.Any(a => string.Equals(a.ToString(), extension.Id, StringComparison.OrdinalIgnoreCase))
+                    )
                     {
                         projected[key] = kept.Count > 0 ? kept : value.DeepClone();
                     }
@@ -208,9 +223,10 @@ public static class ScimDocument
         var result = (JsonObject)resource.DeepClone();
         foreach (var path in excluded)
         {
-            var container = path.SchemaUri is null || string.Equals(path.SchemaUri, resourceType.Schema.Id, StringComparison.OrdinalIgnoreCase)
-                ? result
-                : result[resourceType.FindSchema(path.SchemaUri)?.Id ?? ""] as JsonObject;
+            var container =
+                path.SchemaUri is null || string.Equals(path.SchemaUri, resourceType.Schema.Id, StringComparison.OrdinalIgnoreCase)
+                    ? result
+                    : result[resourceType.FindSchema(path.SchemaUri)?.Id ?? ""] as JsonObject;
             if (container is null || path.Name is "id" or "schemas")
             {
                 continue;
@@ -228,9 +244,14 @@ public static class ScimDocument
             }
             else
             {
-                foreach (var obj in container[key] is JsonArray array ? array.OfType<JsonObject>() : container[key] is JsonObject single ? [single] : [])
+                foreach (
+                    var obj in container[key] is JsonArray array ? array.OfType<JsonObject>()
+                    : container[key] is JsonObject single ? [single]
+                    : []
+                )
                 {
-                    var sub = obj.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, path.SubAttribute, StringComparison.OrdinalIgnoreCase));
+                    var sub = obj.Select(p => p.Key)
+                        .FirstOrDefault(k => string.Equals(k, path.SubAttribute, StringComparison.OrdinalIgnoreCase));
                     if (sub is not null)
                     {
                         obj.Remove(sub);
@@ -242,16 +263,15 @@ public static class ScimDocument
         return result;
     }
 
-    /// <summary>The requested paths that select <paramref name="name"/> of schema <paramref name="schemaId"/>; empty sub list = whole attribute.</summary>
+    /// <summary>The requested paths that select <paramref name="name"/> of schema <paramref name="schemaId"/>; empty sub list = whole
+    /// attribute.</summary>
     private static List<string>? Select(IReadOnlyList<AttributePath> attributes, string schemaId, string name)
     {
         List<string>? subs = null;
         var whole = false;
         foreach (var path in attributes)
         {
-            var schemaMatches = path.SchemaUri is null
-                ? true
-                : string.Equals(path.SchemaUri, schemaId, StringComparison.OrdinalIgnoreCase);
+            var schemaMatches = path.SchemaUri is null ? true : string.Equals(path.SchemaUri, schemaId, StringComparison.OrdinalIgnoreCase);
             if (!schemaMatches || !string.Equals(path.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
@@ -314,8 +334,13 @@ public static class ScimDocument
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            var where = e is JsonException { LineNumber: not null } json ? $" (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})" : "";
-            throw ScimException.InvalidSyntax($"The request body is not valid JSON{where}: it must be one well-formed UTF-8 JSON document without duplicate property names.");
+            var where = e is JsonException { LineNumber: not null } json
+                ? $" (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})"
+                : "";
+            throw ScimException.InvalidSyntax(
+                $"The request body is not valid JSON{where}: it must be one well-formed UTF-8 JSON document without duplicate property "
+                    + $"names."
+            );
         }
     }
 }

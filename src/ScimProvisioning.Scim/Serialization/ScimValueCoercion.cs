@@ -27,7 +27,13 @@ public static class ScimValueCoercion
     /// <param name="asSingleValue">Read one element of a multi-valued attribute.</param>
     /// <param name="single">A PATCH target: a multi-valued attribute may be given one element instead of an array.</param>
     /// <param name="path">The attribute's path for error messages (defaults to its name).</param>
-    public static JsonNode? Coerce(ScimAttribute attribute, JsonNode? value, bool asSingleValue = false, bool single = false, string? path = null)
+    public static JsonNode? Coerce(
+        ScimAttribute attribute,
+        JsonNode? value,
+        bool asSingleValue = false,
+        bool single = false,
+        string? path = null
+    )
     {
         path ??= attribute.Name;
         if (value is null)
@@ -39,7 +45,10 @@ public static class ScimValueCoercion
         {
             if (value is not JsonArray && !(single && value is JsonObject))
             {
-                throw ScimException.InvalidValue($"Attribute '{path}' is multi-valued: it must be a JSON array{(single ? " (or one value)" : "")}, not {Describe(value)}.");
+                throw ScimException.InvalidValue(
+                    $"Attribute '{path}' is multi-valued: it must be a JSON "
+                        + $"array{(single ? " (or one value)" : "")}, not {Describe(value)}."
+                );
             }
 
             var items = value is JsonArray array ? array.ToList() : [value];
@@ -58,8 +67,12 @@ public static class ScimValueCoercion
 
         if (attribute.Type == ScimType.Complex)
         {
-            if (value is JsonValue scalar && scalar.GetValueKind() == JsonValueKind.String && !attribute.MultiValued &&
-                attribute.FindSubAttribute("value") is not null)
+            if (
+                value is JsonValue scalar
+                && scalar.GetValueKind() == JsonValueKind.String
+                && !attribute.MultiValued
+                && attribute.FindSubAttribute("value") is not null
+            )
             {
                 var text = scalar.GetValue<string>();
                 return text.Length == 0 ? null : new JsonObject { ["value"] = text };
@@ -124,8 +137,10 @@ public static class ScimValueCoercion
 
                 throw ScimException.InvalidValue($"Attribute '{path}' must be a number, not {Describe(value)}.");
             case ScimType.DateTime:
-                if (kind == JsonValueKind.String &&
-                    DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _))
+                if (
+                    kind == JsonValueKind.String
+                    && DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _)
+                )
                 {
                     return value.DeepClone();
                 }
@@ -142,13 +157,14 @@ public static class ScimValueCoercion
         }
     }
 
-    private static string Describe(JsonNode value) => value.GetValueKind() switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
+    private static string Describe(JsonNode value) =>
+        value.GetValueKind() switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => "null",
+        };
 }

@@ -9,12 +9,12 @@ public sealed class NamedBootstrapFactory : ScimApiFactory
     protected override string Profile => "Standard";
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-    [
-        .. base.Settings(),
-        new("Bootstrap:SuperAdministratorEmail", "ada@example.com"),
-        new("Bootstrap:SuperAdministratorGivenName", "Ada"),
-        new("Bootstrap:SuperAdministratorFamilyName", "Lovelace"),
-    ];
+        [
+            .. base.Settings(),
+            new("Bootstrap:SuperAdministratorEmail", "ada@example.com"),
+            new("Bootstrap:SuperAdministratorGivenName", "Ada"),
+            new("Bootstrap:SuperAdministratorFamilyName", "Lovelace"),
+        ];
 }
 
 /// <summary>What a newcomer sees on the first start on an empty database (SPEC §8, issue 13).</summary>
@@ -40,7 +40,9 @@ public sealed class FirstStartTests
         var token = await factory.CreateTokenAsync(defaultAccountId, [Domain.Tokens.TokenPermissions.ScimProvisioningEdit]);
         using var scim = factory.ClientWithToken(token);
 
-        var list = await (await scim.GetAsync($"/client/v4/accounts/{defaultAccountId}/scim/v2/Users")).AssertStatusAsync(HttpStatusCode.OK);
+        var list = await (await scim.GetAsync($"/client/v4/accounts/{defaultAccountId}/scim/v2/Users")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
         var first = list["Resources"]![0]!;
         Assert.Equal("ada@example.com", first["userName"]!.GetValue<string>());

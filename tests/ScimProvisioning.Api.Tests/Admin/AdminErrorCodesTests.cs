@@ -14,9 +14,12 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
     private const string Unknown = "0123456789abcdef0123456789abcdef";
 
     private List<(string Method, string Pattern)> AdminRoutes() =>
-        RouteTable.Of(fixture.Factory.Services)
-            .Where(r => r.Pattern.StartsWith("/client/v4/accounts/{account_id}/", StringComparison.Ordinal) &&
-                        !r.Pattern.Contains("/scim/v2", StringComparison.Ordinal))
+        RouteTable
+            .Of(fixture.Factory.Services)
+            .Where(r =>
+                r.Pattern.StartsWith("/client/v4/accounts/{account_id}/", StringComparison.Ordinal)
+                && !r.Pattern.Contains("/scim/v2", StringComparison.Ordinal)
+            )
             .ToList();
 
     private string Fill(string pattern, string? unknownParameter)
@@ -59,10 +62,16 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
         var wrong = new List<string>();
         foreach (var (method, pattern) in AdminRoutes())
         {
-            foreach (var parameter in new[] { "member_id", "user_group_id", "permission_group_id", "resource_group_id", "token_id" }.Where(p => pattern.Contains("{" + p + "}", StringComparison.Ordinal)))
+            foreach (
+                var parameter in new[] { "member_id", "user_group_id", "permission_group_id", "resource_group_id", "token_id" }.Where(p =>
+                    pattern.Contains("{" + p + "}", StringComparison.Ordinal)
+                )
+            )
             {
-                var body = pattern.EndsWith("/members", StringComparison.Ordinal) && method != "GET" ? "[]"
-                    : method is "POST" or "PUT" ? """{"name":"x","roles":[],"policies":[],"scope":{"key":"k","objects":[]}}""" : null;
+                var body =
+                    pattern.EndsWith("/members", StringComparison.Ordinal) && method != "GET" ? "[]"
+                    : method is "POST" or "PUT" ? """{"name":"x","roles":[],"policies":[],"scope":{"key":"k","objects":[]}}"""
+                    : null;
                 var before = await DatabaseSnapshot.TakeAsync(fixture.Factory.Services);
                 var (status, code) = await SendAsync(fixture.Account.Admin, method, Fill(pattern, parameter), body);
                 if (status != 404 || code != 1003)
@@ -93,7 +102,10 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
                 wrong.Add($"{method} {pattern} with broken JSON: {status} code {code}");
             }
 
-            using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = TestAccount.Body("name=x", "application/x-www-form-urlencoded") };
+            using var request = new HttpRequestMessage(new HttpMethod(method), path)
+            {
+                Content = TestAccount.Body("name=x", "application/x-www-form-urlencoded"),
+            };
             using var response = await fixture.Account.Admin.SendAsync(request);
             var json = await response.ReadJsonAsync();
             if ((int)response.StatusCode != 415 || json["errors"]?[0]?["code"]?.GetValue<int>() != 1009)
@@ -109,10 +121,25 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
     public async Task Refusals_of_the_same_kind_carry_the_same_code_on_different_endpoints()
     {
         var account = fixture.Account;
-        var (badPolicy, badPolicyCode) = await SendAsync(account.Admin, "PUT", $"{account.AdminBase}/members/{fixture.Ids["member"]}", """{"roles":"not-a-list"}""");
+        var (badPolicy, badPolicyCode) = await SendAsync(
+            account.Admin,
+            "PUT",
+            $"{account.AdminBase}/members/{fixture.Ids["member"]}",
+            """{"roles":"not-a-list"}"""
+        );
         var (badGroup, badGroupCode) = await SendAsync(account.Admin, "POST", $"{account.AdminBase}/iam/user_groups", """{"name":""}""");
-        var (taken, takenCode) = await SendAsync(account.Admin, "POST", $"{account.AdminBase}/iam/user_groups", """{"name":"Corpus Admin Group","policies":[]}""");
-        var (locked, lockedCode) = await SendAsync(account.Admin, "DELETE", $"{account.AdminBase}/iam/user_groups/{fixture.Ids["group"]}", null);
+        var (taken, takenCode) = await SendAsync(
+            account.Admin,
+            "POST",
+            $"{account.AdminBase}/iam/user_groups",
+            """{"name":"Corpus Admin Group","policies":[]}"""
+        );
+        var (locked, lockedCode) = await SendAsync(
+            account.Admin,
+            "DELETE",
+            $"{account.AdminBase}/iam/user_groups/{fixture.Ids["group"]}",
+            null
+        );
 
         Assert.Equal((400, 1002), (badPolicy, badPolicyCode));
         Assert.Equal((400, 1002), (badGroup, badGroupCode));

@@ -17,8 +17,12 @@ public sealed class AdminSchemaTests(CloudflareApiFactory factory) : IClassFixtu
         using var client = factory.CreateClient();
         var document = (JsonObject)await (await client.GetAsync("/swagger/v1/swagger.json")).ReadJsonAsync();
         var schemas = document["components"]!["schemas"]!.AsObject();
-        var routes = RouteTable.Of(factory.Services)
-            .Where(r => r.Pattern.StartsWith(AccountPrefix + "/", StringComparison.Ordinal) && !r.Pattern.Contains("/scim/v2", StringComparison.Ordinal))
+        var routes = RouteTable
+            .Of(factory.Services)
+            .Where(r =>
+                r.Pattern.StartsWith(AccountPrefix + "/", StringComparison.Ordinal)
+                && !r.Pattern.Contains("/scim/v2", StringComparison.Ordinal)
+            )
             .ToList();
         Assert.True(routes.Count >= 25, $"only {routes.Count} admin routes found");
 
@@ -35,7 +39,12 @@ public sealed class AdminSchemaTests(CloudflareApiFactory factory) : IClassFixtu
 
             var envelope = Resolve(schemas, reference);
             var properties = envelope["properties"]?.AsObject();
-            if (properties is null || !properties.ContainsKey("success") || !properties.ContainsKey("result_info") || properties["result"] is not { } result)
+            if (
+                properties is null
+                || !properties.ContainsKey("success")
+                || !properties.ContainsKey("result_info")
+                || properties["result"] is not { } result
+            )
             {
                 problems.Add($"{method} {pattern}: {reference} is not the snake_case Cloudflare envelope");
                 continue;
@@ -48,7 +57,12 @@ public sealed class AdminSchemaTests(CloudflareApiFactory factory) : IClassFixtu
                 continue;
             }
 
-            problems.AddRange(fields.Select(f => f.Key).Where(name => name.Any(char.IsUpper)).Select(name => $"{method} {pattern}: '{name}' is not snake_case"));
+            problems.AddRange(
+                fields
+                    .Select(f => f.Key)
+                    .Where(name => name.Any(char.IsUpper))
+                    .Select(name => $"{method} {pattern}: '{name}' is not snake_case")
+            );
         }
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));

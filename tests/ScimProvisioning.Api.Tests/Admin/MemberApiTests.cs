@@ -15,8 +15,12 @@ public sealed class MemberApiTests(CloudflareApiFactory factory) : IClassFixture
             await account.CreateUserAsync($"m{i}@example.com", "First" + i, "Last" + i);
         }
 
-        var page1 = await (await account.Admin.GetAsync($"{account.AdminBase}/members?page=1&per_page=5")).AssertStatusAsync(HttpStatusCode.OK);
-        var page2 = await (await account.Admin.GetAsync($"{account.AdminBase}/members?page=2&per_page=5")).AssertStatusAsync(HttpStatusCode.OK);
+        var page1 = await (await account.Admin.GetAsync($"{account.AdminBase}/members?page=1&per_page=5")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
+        var page2 = await (await account.Admin.GetAsync($"{account.AdminBase}/members?page=2&per_page=5")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
         Assert.True(page1["success"]!.GetValue<bool>());
         Assert.Empty(page1["errors"]!.AsArray());
@@ -55,10 +59,15 @@ public sealed class MemberApiTests(CloudflareApiFactory factory) : IClassFixture
         var members = await (await account.Admin.GetAsync($"{account.AdminBase}/members")).ReadJsonAsync();
         var memberId = members["result"]![0]!["id"]!.GetValue<string>();
 
-        var body = await (await account.Admin.GetAsync($"{account.AdminBase}/members/{memberId}/effective_permissions")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (await account.Admin.GetAsync($"{account.AdminBase}/members/{memberId}/effective_permissions")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         var roles = body["result"]!["roles"]!.AsArray();
 
-        Assert.Equal(["Minimal Account Access", "Super Administrator - All Privileges"], roles.Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["Minimal Account Access", "Super Administrator - All Privileges"],
+            roles.Select(r => r!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal)
+        );
         var super = roles.Single(r => r!["name"]!.GetValue<string>().StartsWith("Super", StringComparison.Ordinal))!;
         Assert.Equal("direct_policy", super["sources"]![0]!["type"]!.GetValue<string>());
     }

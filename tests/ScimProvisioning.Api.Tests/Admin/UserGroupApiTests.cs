@@ -15,14 +15,20 @@ public sealed class UserGroupApiTests(CloudflareApiFactory factory) : IClassFixt
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("hand@example.com");
         var member = await account.MemberIdOfAsync(user);
-        var created = await (await account.AdminPostAsync("/iam/user_groups", """{"name":"Support"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var created = await (await account.AdminPostAsync("/iam/user_groups", """{"name":"Support"}""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         var group = created["result"]!["id"]!.GetValue<string>();
         Assert.False(created["result"]!["scim_managed"]!.GetValue<bool>());
 
-        await (await account.AdminPostAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{member}}"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.AdminPostAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{member}}"}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         var members = await (await account.AdminGetAsync($"/iam/user_groups/{group}/members")).ReadJsonAsync();
         Assert.Equal(member, Assert.Single(members["result"]!.AsArray())!["id"]!.GetValue<string>());
-        await (await account.AdminPutAsync($"/iam/user_groups/{group}", """{"name":"Support Team"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.AdminPutAsync($"/iam/user_groups/{group}", """{"name":"Support Team"}""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal("Support Team", (await account.GetGroupAsync(group))["displayName"]!.GetValue<string>());
         await (await account.AdminDeleteAsync($"/iam/user_groups/{group}/members/{member}")).AssertStatusAsync(HttpStatusCode.OK);
         await (await account.AdminDeleteAsync($"/iam/user_groups/{group}")).AssertStatusAsync(HttpStatusCode.OK);
@@ -38,20 +44,27 @@ public sealed class UserGroupApiTests(CloudflareApiFactory factory) : IClassFixt
         var group = await account.CreateGroupAsync("Pushed");
         var snapshot = await account.QueryAsync(db => Task.FromResult(db.UserGroupMembers.Count()));
 
-        foreach (var response in new[]
-        {
-            await account.AdminPutAsync($"/iam/user_groups/{group}", """{"name":"Renamed"}"""),
-            await account.AdminPostAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{member}}"}]"""),
-            await account.AdminPutAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{member}}"}]"""),
-            await account.AdminDeleteAsync($"/iam/user_groups/{group}"),
-        })
+        foreach (
+            var response in new[]
+            {
+                await account.AdminPutAsync($"/iam/user_groups/{group}", """{"name":"Renamed"}"""),
+                await account.AdminPostAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{member}}"}]"""),
+                await account.AdminPutAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{member}}"}]"""),
+                await account.AdminDeleteAsync($"/iam/user_groups/{group}"),
+            }
+        )
         {
             var body = await response.AssertStatusAsync(HttpStatusCode.BadRequest);
             Assert.Contains("managed by SCIM", body["errors"]![0]!["message"]!.GetValue<string>());
         }
 
         Assert.Equal(snapshot, await account.QueryAsync(db => Task.FromResult(db.UserGroupMembers.Count())));
-        await (await account.AdminPutAsync($"/iam/user_groups/{group}", $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPutAsync(
+                $"/iam/user_groups/{group}",
+                $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("Pushed", (await account.GetGroupAsync(group))["displayName"]!.GetValue<string>());
     }
 
@@ -89,7 +102,9 @@ public sealed class UserGroupApiTests(CloudflareApiFactory factory) : IClassFixt
         Assert.Equal("Update SCIM User", refusal["action"]!["type"]!.GetValue<string>());
         Assert.Equal(owner, refusal["resource"]!["id"]!.GetValue<string>());
 
-        var byActor = await (await account.AdminGetAsync($"/audit_logs?actor={account.ScimTokenId}&action=Create%20SCIM%20Group")).ReadJsonAsync();
+        var byActor = await (
+            await account.AdminGetAsync($"/audit_logs?actor={account.ScimTokenId}&action=Create%20SCIM%20Group")
+        ).ReadJsonAsync();
         Assert.Single(byActor["result"]!.AsArray());
         var future = await (await account.AdminGetAsync($"/audit_logs?since={DateTime.UtcNow.AddHours(1):O}")).ReadJsonAsync();
         Assert.Empty(future["result"]!.AsArray());
@@ -102,8 +117,18 @@ public sealed class UserGroupApiTests(CloudflareApiFactory factory) : IClassFixt
     public async Task Resource_groups_are_validated_and_in_use_ones_cannot_be_deleted()
     {
         var account = await factory.CreateAccountAsync();
-        await (await account.AdminPostAsync("/iam/resource_groups", """{"scope":{"key":"com.cloudflare.api.account.other","objects":[{"key":"*"}]}}""")).AssertStatusAsync(HttpStatusCode.BadRequest);
-        await (await account.AdminPostAsync("/iam/resource_groups", $$"""{"scope":{"key":"com.cloudflare.api.account.{{account.AccountId}}","objects":[]} }""")).AssertStatusAsync(HttpStatusCode.BadRequest);
+        await (
+            await account.AdminPostAsync(
+                "/iam/resource_groups",
+                """{"scope":{"key":"com.cloudflare.api.account.other","objects":[{"key":"*"}]}}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.BadRequest);
+        await (
+            await account.AdminPostAsync(
+                "/iam/resource_groups",
+                $$"""{"scope":{"key":"com.cloudflare.api.account.{{account.AccountId}}","objects":[]} }"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.BadRequest);
         var list = await (await account.AdminGetAsync("/iam/resource_groups")).ReadJsonAsync();
         var accountScope = list["result"]![0]!["id"]!.GetValue<string>();
         var deletion = await account.AdminDeleteAsync($"/iam/resource_groups/{accountScope}");

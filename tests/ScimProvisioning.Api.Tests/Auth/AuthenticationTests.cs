@@ -12,17 +12,31 @@ namespace ScimProvisioning.Api.Tests.Auth;
 /// <summary>SPEC §6: bearer tokens validated by JwtBearer, bound to one account, revocable, expiring.</summary>
 public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFixture<CloudflareApiFactory>
 {
-    private static string Mint(string accountId, string key, string issuer = "scim-provisioning", string audience = "scim-provisioning", DateTime? expires = null, string? jti = null)
+    private static string Mint(
+        string accountId,
+        string key,
+        string issuer = "scim-provisioning",
+        string audience = "scim-provisioning",
+        DateTime? expires = null,
+        string? jti = null
+    )
     {
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("jti", jti ?? Guid.NewGuid().ToString("N")), new Claim("account_id", accountId), new Claim("perm", TokenPermissions.ScimProvisioningEdit)]),
+            Subject = new ClaimsIdentity([
+                new Claim("jti", jti ?? Guid.NewGuid().ToString("N")),
+                new Claim("account_id", accountId),
+                new Claim("perm", TokenPermissions.ScimProvisioningEdit),
+            ]),
             Expires = expires ?? DateTime.UtcNow.AddHours(1),
             NotBefore = (expires ?? DateTime.UtcNow.AddHours(1)).AddHours(-2),
             IssuedAt = (expires ?? DateTime.UtcNow.AddHours(1)).AddHours(-2),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)),
+                SecurityAlgorithms.HmacSha256
+            ),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);
     }
@@ -86,12 +100,18 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
     public async Task Expired_token_is_401()
     {
         var account = await factory.CreateAccountAsync();
-        var token = await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.ScimProvisioningEdit], DateTime.UtcNow.AddSeconds(2));
+        var token = await factory.CreateTokenAsync(
+            account.AccountId,
+            [TokenPermissions.ScimProvisioningEdit],
+            DateTime.UtcNow.AddSeconds(2)
+        );
         var client = factory.ClientWithToken(token);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"{account.ScimBase}/Users")).StatusCode);
 
         var expired = Mint(account.AccountId, ScimApiFactory.SigningKey, expires: DateTime.UtcNow.AddMinutes(-5), jti: account.ScimTokenId);
-        await (await factory.ClientWithToken(expired).GetAsync($"{account.ScimBase}/Users")).AssertScimErrorAsync(HttpStatusCode.Unauthorized);
+        await (await factory.ClientWithToken(expired).GetAsync($"{account.ScimBase}/Users")).AssertScimErrorAsync(
+            HttpStatusCode.Unauthorized
+        );
     }
 
     [Fact]
@@ -103,7 +123,9 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
         Assert.Equal(HttpStatusCode.OK, (await factory.ClientWithToken(token).GetAsync($"{account.ScimBase}/Users")).StatusCode);
 
         var parts = token.Split('.');
-        var payload = Base64UrlEncoder.Decode(parts[1]).Replace(account.AccountId, (await factory.CreateAccountAsync()).AccountId, StringComparison.Ordinal);
+        var payload = Base64UrlEncoder
+            .Decode(parts[1])
+            .Replace(account.AccountId, (await factory.CreateAccountAsync()).AccountId, StringComparison.Ordinal);
         var otherAccount = $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
         var flipped = parts[2][0] == 'A' ? 'B' : 'A'; // the first character: all six of its bits are signature
         var badSignature = $"{parts[0]}.{parts[1]}.{flipped}{parts[2][1..]}";
@@ -132,7 +154,10 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
 
         await (await client.GetAsync($"{account.ScimBase}/Users")).AssertScimErrorAsync(HttpStatusCode.Unauthorized);
         var list = await (await account.Admin.GetAsync($"{account.AdminBase}/tokens")).ReadJsonAsync();
-        Assert.Contains(list["result"]!.AsArray(), t => t!["id"]!.GetValue<string>() == tokenId && t["status"]!.GetValue<string>() == "revoked");
+        Assert.Contains(
+            list["result"]!.AsArray(),
+            t => t!["id"]!.GetValue<string>() == tokenId && t["status"]!.GetValue<string>() == "revoked"
+        );
     }
 
     [Fact]
@@ -175,7 +200,13 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
         var reader = factory.ClientWithToken(await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.AccountSettingsRead]));
 
         Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync($"{account.ScimBase}/Users")).StatusCode);
-        var write = await reader.PostAsync($"{account.ScimBase}/Users", TestAccount.Body("""{"userName":"r@example.com","emails":[{"value":"r@example.com","primary":true}]}""", "application/scim+json"));
+        var write = await reader.PostAsync(
+            $"{account.ScimBase}/Users",
+            TestAccount.Body(
+                """{"userName":"r@example.com","emails":[{"value":"r@example.com","primary":true}]}""",
+                "application/scim+json"
+            )
+        );
         await write.AssertScimErrorAsync(HttpStatusCode.Forbidden);
     }
 
@@ -183,7 +214,10 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
     public async Task Admin_token_creates_a_token_whose_value_works_once_shown()
     {
         var account = await factory.CreateAccountAsync();
-        var created = await account.Admin.PostAsync($"{account.AdminBase}/tokens", TestAccount.Body("""{"name":"okta connector","permissions":["SCIM Provisioning: Edit"]}""", "application/json"));
+        var created = await account.Admin.PostAsync(
+            $"{account.AdminBase}/tokens",
+            TestAccount.Body("""{"name":"okta connector","permissions":["SCIM Provisioning: Edit"]}""", "application/json")
+        );
         var body = await created.AssertStatusAsync(HttpStatusCode.OK);
         var value = body["result"]!["value"]!.GetValue<string>();
 
@@ -197,7 +231,9 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         await account.CreateUserAsync("log@example.com");
-        var summaries = await account.QueryAsync(db => Task.FromResult(string.Join("|", db.AuditEvents.Select(e => e.Summary + e.ActorTokenId))));
+        var summaries = await account.QueryAsync(db =>
+            Task.FromResult(string.Join("|", db.AuditEvents.Select(e => e.Summary + e.ActorTokenId)))
+        );
         Assert.DoesNotContain(account.ScimToken, summaries);
         Assert.DoesNotContain(account.AdminToken, summaries);
         Assert.DoesNotContain(ScimApiFactory.SigningKey, summaries);

@@ -28,7 +28,9 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         var id = Account.AccountId;
 
         var revoked = await Factory.CreateTokenAsync(id, TokenPermissions.All);
-        var revokedId = await Account.QueryAsync(db => Task.FromResult(db.ApiTokens.OrderByDescending(t => t.Created).First(t => t.AccountId == id).Id));
+        var revokedId = await Account.QueryAsync(db =>
+            Task.FromResult(db.ApiTokens.OrderByDescending(t => t.Created).First(t => t.AccountId == id).Id)
+        );
         await Account.QueryAsync(async db =>
         {
             var record = db.ApiTokens.Single(t => t.Id == revokedId);
@@ -36,13 +38,18 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
             return await db.SaveChangesAsync();
         });
 
-        Callers.AddRange(
-        [
+        Callers.AddRange([
             ("no token", null),
             ("SCIM token", Account.ScimToken),
             ("admin read-only", await Factory.CreateTokenAsync(id, [TokenPermissions.AccountSettingsRead])),
-            ("admin read+write", await Factory.CreateTokenAsync(id, [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite])),
-            ("token manager", await Factory.CreateTokenAsync(id, [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite])),
+            (
+                "admin read+write",
+                await Factory.CreateTokenAsync(id, [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite])
+            ),
+            (
+                "token manager",
+                await Factory.CreateTokenAsync(id, [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite])
+            ),
             ("revoked", revoked),
             ("expired", await ExpiredTokenAsync(id)),
             ("other account's SCIM token", other.ScimToken),
@@ -57,14 +64,22 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         RouteValues["name"] = "User";
         RouteValues["uri"] = "urn:ietf:params:scim:schemas:core:2.0:User";
         RouteValues["permission_group_id"] = PermissionGroupCatalog.SuperAdministratorId;
-        var userGroup = await (await Account.AdminPostAsync("/iam/user_groups", """{"name":"Matrix Admin Group","policies":[]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var userGroup = await (
+            await Account.AdminPostAsync("/iam/user_groups", """{"name":"Matrix Admin Group","policies":[]}""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         RouteValues["user_group_id"] = userGroup["result"]!["id"]!.GetValue<string>();
-        var scope = await (await Account.AdminPostAsync("/iam/resource_groups", $$$"""{"name":"Matrix scope","scope":{"key":"com.cloudflare.api.account.{{{id}}}","objects":[{"key":"*"}]} }"""))
-            .AssertStatusAsync(HttpStatusCode.OK);
+        var scope = await (
+            await Account.AdminPostAsync(
+                "/iam/resource_groups",
+                $$$"""{"name":"Matrix scope","scope":{"key":"com.cloudflare.api.account.{{{id}}}","objects":[{"key":"*"}]} }"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         RouteValues["resource_group_id"] = scope["result"]!["id"]!.GetValue<string>();
         // A token every token manager may revoke (it holds only a permission the manager holds too).
         await Factory.CreateTokenAsync(id, [TokenPermissions.AccountApiTokensRead]);
-        RouteValues["token_id"] = await Account.QueryAsync(db => Task.FromResult(db.ApiTokens.OrderByDescending(t => t.Created).First(t => t.AccountId == id).Id));
+        RouteValues["token_id"] = await Account.QueryAsync(db =>
+            Task.FromResult(db.ApiTokens.OrderByDescending(t => t.Created).First(t => t.AccountId == id).Id)
+        );
     }
 
     /// <summary>A token whose JWT and record both expired an hour ago (the API refuses to issue one).</summary>
@@ -103,7 +118,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     private const string TR = TokenPermissions.AccountApiTokensRead;
     private const string TW = TokenPermissions.AccountApiTokensWrite;
 
-    /// <summary>The permissions of each caller of the fixture (the expectation, written out independently of the server's policies).</summary>
+    /// <summary>The permissions of each caller of the fixture (the expectation, written out independently of the server's
+    /// policies).</summary>
     private static readonly Dictionary<string, string[]> CallerPermissions = new(StringComparer.Ordinal)
     {
         ["SCIM token"] = [S],
@@ -126,7 +142,9 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     private const string Scim = "/client/v4/accounts/{account_id}/scim/v2";
     private const string Admin = "/client/v4/accounts/{account_id}";
 
-    /// <summary>Method and route pattern → the permissions that reach it (one suffices); <see cref="Anyone"/> = no token needed.</summary>
+    /// <summary>
+    /// Method and route pattern → the permissions that reach it (one suffices); <see cref="Anyone"/> = no token needed.
+    /// </summary>
     private static readonly Dictionary<string, string[]> Access = new(StringComparer.Ordinal)
     {
         ["* /health/live"] = Anyone,
@@ -186,8 +204,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     };
 
     /// <summary>"METHOD pattern" for every endpoint the running application registers.</summary>
-    private List<string> RegisteredRoutes() =>
-        RouteTable.Of(fixture.Factory.Services).Select(r => $"{r.Method} {r.Pattern}").ToList();
+    private List<string> RegisteredRoutes() => RouteTable.Of(fixture.Factory.Services).Select(r => $"{r.Method} {r.Pattern}").ToList();
 
     [Fact]
     public void Every_registered_route_has_an_entry_and_every_entry_a_route()
@@ -209,7 +226,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         var wrong = new List<string>();
 
         // Deletes last, so the ids every other route names still exist when it is called.
-        foreach (var route in RegisteredRoutes().Where(Access.ContainsKey).OrderBy(r => r.StartsWith("DELETE", StringComparison.Ordinal)).ThenBy(r => r, StringComparer.Ordinal))
+        foreach (
+            var route in RegisteredRoutes()
+                .Where(Access.ContainsKey)
+                .OrderBy(r => r.StartsWith("DELETE", StringComparison.Ordinal))
+                .ThenBy(r => r, StringComparer.Ordinal)
+        )
         {
             var cells = new List<string>();
             var expected = callers.Select(c => Expected(Access[route], c.Caller)).ToList();
@@ -239,14 +261,20 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
                 var ok = expected[i] == 0 ? reached : status == expected[i];
                 if (!ok)
                 {
-                    wrong.Add($"{route} as {callers[i].Caller}: {status}, expected {(expected[i] == 0 ? "to reach the handler" : expected[i])}");
+                    wrong.Add(
+                        $"{route} as {callers[i].Caller}: {status}, expected {(expected[i] == 0 ? "to reach the handler" : expected[i])}"
+                    );
                 }
 
                 cells.Add(expected[i] == 0 ? "✓" : expected[i].ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
-            matrix.Append("| `").Append(route.Replace("/client/v4/accounts/{account_id}", "…", StringComparison.Ordinal)).Append("` | ")
-                .AppendJoin(" | ", cells).Append(" |\n");
+            matrix
+                .Append("| `")
+                .Append(route.Replace("/client/v4/accounts/{account_id}", "…", StringComparison.Ordinal))
+                .Append("` | ")
+                .AppendJoin(" | ", cells)
+                .Append(" |\n");
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));

@@ -25,7 +25,8 @@ public sealed class SigningKeyAndRateLimitTests
     public async Task Without_a_configured_key_one_is_generated_once_and_tokens_survive_a_restart()
     {
         var database = Path.Combine(Path.GetTempPath(), $"scim-key-{Guid.NewGuid():N}.db");
-        string accountId, token;
+        string accountId,
+            token;
         await using (var first = new GeneratedKeyFactory(database))
         {
             var account = await first.CreateAccountAsync();
@@ -44,7 +45,12 @@ public sealed class SigningKeyAndRateLimitTests
     public async Task Exceeding_the_rate_limit_is_429_with_cloudflare_headers_and_other_tokens_are_unaffected()
     {
         var database = Path.Combine(Path.GetTempPath(), $"scim-rate-{Guid.NewGuid():N}.db");
-        await using var factory = new GeneratedKeyFactory(database, new("RateLimit:Enabled", "true"), new("RateLimit:PermitLimit", "3"), new("RateLimit:WindowSeconds", "60"));
+        await using var factory = new GeneratedKeyFactory(
+            database,
+            new("RateLimit:Enabled", "true"),
+            new("RateLimit:PermitLimit", "3"),
+            new("RateLimit:WindowSeconds", "60")
+        );
         var account = await factory.CreateAccountAsync();
 
         for (var i = 0; i < 3; i++)
@@ -67,7 +73,12 @@ public sealed class SigningKeyAndRateLimitTests
     public async Task A_limited_token_recovers_when_the_window_turns()
     {
         var database = Path.Combine(Path.GetTempPath(), $"scim-rate-{Guid.NewGuid():N}.db");
-        await using var factory = new GeneratedKeyFactory(database, new("RateLimit:Enabled", "true"), new("RateLimit:PermitLimit", "2"), new("RateLimit:WindowSeconds", "1"));
+        await using var factory = new GeneratedKeyFactory(
+            database,
+            new("RateLimit:Enabled", "true"),
+            new("RateLimit:PermitLimit", "2"),
+            new("RateLimit:WindowSeconds", "1")
+        );
         var account = await factory.CreateAccountAsync();
 
         var statuses = new List<HttpStatusCode>();

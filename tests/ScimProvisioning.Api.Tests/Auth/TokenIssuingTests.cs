@@ -11,7 +11,11 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
     private static string CreateBody(params string[] permissions) =>
         new JsonObject { ["name"] = "issued", ["permissions"] = new JsonArray([.. permissions.Select(p => (JsonNode)p)]) }.ToJsonString();
 
-    private async Task<(HttpResponseMessage Response, bool Unchanged)> CreateAsync(TestAccount account, string callerToken, params string[] permissions)
+    private async Task<(HttpResponseMessage Response, bool Unchanged)> CreateAsync(
+        TestAccount account,
+        string callerToken,
+        params string[] permissions
+    )
     {
         var before = await DatabaseSnapshot.TakeAsync(factory.Services);
         using var caller = factory.ClientWithToken(callerToken);
@@ -37,7 +41,12 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
         var account = await factory.CreateAccountAsync();
         var reader = await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.AccountSettingsRead]);
 
-        var (created, unchanged) = await CreateAsync(account, reader, TokenPermissions.AccountSettingsWrite, TokenPermissions.ScimProvisioningEdit);
+        var (created, unchanged) = await CreateAsync(
+            account,
+            reader,
+            TokenPermissions.AccountSettingsWrite,
+            TokenPermissions.ScimProvisioningEdit
+        );
         await AssertForbiddenAsync(created);
         Assert.True(unchanged);
 
@@ -54,7 +63,10 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
     public async Task A_token_manager_cannot_issue_a_permission_it_does_not_hold(string permission)
     {
         var account = await factory.CreateAccountAsync();
-        var manager = await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite]);
+        var manager = await factory.CreateTokenAsync(
+            account.AccountId,
+            [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite]
+        );
 
         var (response, unchanged) = await CreateAsync(account, manager, TokenPermissions.AccountApiTokensRead, permission);
 
@@ -66,9 +78,17 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
     public async Task A_token_issues_tokens_within_what_it_holds_and_they_work()
     {
         var account = await factory.CreateAccountAsync();
-        var holder = await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountApiTokensWrite]);
+        var holder = await factory.CreateTokenAsync(
+            account.AccountId,
+            [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountApiTokensWrite]
+        );
 
-        var (refused, unchanged) = await CreateAsync(account, holder, TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite);
+        var (refused, unchanged) = await CreateAsync(
+            account,
+            holder,
+            TokenPermissions.ScimProvisioningEdit,
+            TokenPermissions.AccountSettingsWrite
+        );
         await AssertForbiddenAsync(refused, naming: TokenPermissions.AccountSettingsWrite);
         Assert.True(unchanged);
 
@@ -95,19 +115,29 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
     public async Task A_token_manager_cannot_revoke_a_stronger_token_but_can_revoke_its_equals()
     {
         var account = await factory.CreateAccountAsync();
-        var manager = await factory.CreateTokenAsync(account.AccountId, [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite]);
+        var manager = await factory.CreateTokenAsync(
+            account.AccountId,
+            [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite]
+        );
         using var client = factory.ClientWithToken(manager);
         var list = (await (await client.GetAsync($"{account.AdminBase}/tokens")).AssertStatusAsync(HttpStatusCode.OK))["result"]!.AsArray();
         var adminId = list.Single(t => t!["name"]!.GetValue<string>() == "test admin")!["id"]!.GetValue<string>();
 
         var before = await DatabaseSnapshot.TakeAsync(factory.Services);
-        await AssertForbiddenAsync(await client.DeleteAsync($"{account.AdminBase}/tokens/{adminId}"), naming: TokenPermissions.AccountSettingsWrite);
+        await AssertForbiddenAsync(
+            await client.DeleteAsync($"{account.AdminBase}/tokens/{adminId}"),
+            naming: TokenPermissions.AccountSettingsWrite
+        );
         await AssertForbiddenAsync(await client.DeleteAsync($"{account.AdminBase}/tokens/{account.ScimTokenId}"));
         Assert.True(before.SequenceEqual(await DatabaseSnapshot.TakeAsync(factory.Services)));
         Assert.Equal(HttpStatusCode.OK, (await account.AdminGetAsync("/members")).StatusCode);
 
-        var issued = (await (await CreateAsync(account, manager, TokenPermissions.AccountApiTokensRead)).Response.AssertStatusAsync(HttpStatusCode.OK))["result"]!;
-        await (await client.DeleteAsync($"{account.AdminBase}/tokens/{issued["id"]!.GetValue<string>()}")).AssertStatusAsync(HttpStatusCode.OK);
+        var issued = (
+            await (await CreateAsync(account, manager, TokenPermissions.AccountApiTokensRead)).Response.AssertStatusAsync(HttpStatusCode.OK)
+        )["result"]!;
+        await (await client.DeleteAsync($"{account.AdminBase}/tokens/{issued["id"]!.GetValue<string>()}")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         using var revoked = factory.ClientWithToken(issued["value"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Unauthorized, (await revoked.GetAsync($"{account.AdminBase}/tokens")).StatusCode);
     }
@@ -119,11 +149,16 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
 
         var one = await (await account.AdminGetAsync($"/tokens/{account.ScimTokenId}")).AssertStatusAsync(HttpStatusCode.OK);
         var verify = await (await account.Scim.GetAsync($"{account.AdminBase}/tokens/verify")).AssertStatusAsync(HttpStatusCode.OK);
-        var missing = await (await account.AdminGetAsync("/tokens/0123456789abcdef0123456789abcdef")).AssertStatusAsync(HttpStatusCode.NotFound);
+        var missing = await (await account.AdminGetAsync("/tokens/0123456789abcdef0123456789abcdef")).AssertStatusAsync(
+            HttpStatusCode.NotFound
+        );
 
         Assert.Equal(account.ScimTokenId, one["result"]!["id"]!.GetValue<string>());
         Assert.Null(one["result"]!["value"]);
-        Assert.Equal([TokenPermissions.ScimProvisioningEdit], verify["result"]!["permissions"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(
+            [TokenPermissions.ScimProvisioningEdit],
+            verify["result"]!["permissions"]!.AsArray().Select(p => p!.GetValue<string>())
+        );
         Assert.Equal(1003, missing["errors"]![0]!["code"]!.GetValue<int>());
     }
 
@@ -131,7 +166,10 @@ public sealed class TokenIssuingTests(CloudflareApiFactory factory) : IClassFixt
     [InlineData("scim", new[] { TokenPermissions.ScimProvisioningEdit })]
     [InlineData("read", new[] { TokenPermissions.AccountSettingsRead })]
     [InlineData("tokens", new[] { TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite })]
-    [InlineData("account settings: read, Account API Tokens: Read", new[] { TokenPermissions.AccountSettingsRead, TokenPermissions.AccountApiTokensRead })]
+    [InlineData(
+        "account settings: read, Account API Tokens: Read",
+        new[] { TokenPermissions.AccountSettingsRead, TokenPermissions.AccountApiTokensRead }
+    )]
     public void Cli_permission_shorthands_name_exact_permissions(string shorthand, string[] expected) =>
         Assert.Equal(expected, TokenPermissions.ForShorthand(shorthand));
 

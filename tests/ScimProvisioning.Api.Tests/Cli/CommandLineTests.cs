@@ -16,7 +16,12 @@ public sealed class CommandLineTests : IDisposable
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _directory };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _directory,
+        };
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         foreach (var arg in args)
         {
@@ -87,9 +92,7 @@ public sealed class CommandLineTests : IDisposable
         {
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 
     /// <summary>The server over the database file the CLI wrote.</summary>
@@ -100,6 +103,7 @@ public sealed class CommandLineTests : IDisposable
         protected override bool UsePostgres => false; // a SQLite file of its own
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-            base.Settings().Select(s => s.Key == "ConnectionStrings:Scim" ? new KeyValuePair<string, string?>(s.Key, $"Data Source={database}") : s);
+            base.Settings()
+                .Select(s => s.Key == "ConnectionStrings:Scim" ? new KeyValuePair<string, string?>(s.Key, $"Data Source={database}") : s);
     }
 }

@@ -23,8 +23,17 @@ public sealed class GroupCommitTests(StandardApiFactory factory) : IClassFixture
         // Every fifth request names a user that exists (in another case): it must fail alone, inside the same
         // transaction as its neighbours.
         var names = Enumerable.Range(0, 40).Select(i => i % 5 == 0 ? $"TAKEN-{i / 5 % 2}@Example.com" : $"wave-{i}@example.com").ToList();
-        var responses = await Task.WhenAll(names.Select(n => account.PostAsync("/Users",
-            $$"""{"userName":"{{n}}","emails":[{"value":"{{n}}","primary":true}],"phoneNumbers":[{"value":"+1 555 0100","type":"work"}],"title":"Engineer"}""")));
+        var responses = await Task.WhenAll(
+            names.Select(n =>
+                account.PostAsync(
+                    "/Users",
+                    $$"""
+                    {"userName":"{{n}}","emails":[{"value":"{{n}}","primary":true}],"phoneNumbers":[{"value":"+1 555 0100",
+                    "type":"work"}],"title":"Engineer"}
+                    """
+                )
+            )
+        );
 
         var created = new List<JsonObject>();
         for (var i = 0; i < names.Count; i++)
@@ -50,10 +59,13 @@ public sealed class GroupCommitTests(StandardApiFactory factory) : IClassFixture
             Assert.Equal("+1 555 0100", stored["phoneNumbers"]![0]!["value"]!.GetValue<string>());
         }
 
-        var (users, members, audit) = await account.QueryAsync(async db => (
-            await db.Users.CountAsync(u => u.AccountId == account.AccountId),
-            await db.Members.CountAsync(m => m.AccountId == account.AccountId),
-            await db.AuditEvents.CountAsync(e => e.AccountId == account.AccountId && e.Action == AuditActions.CreateScimUser)));
+        var (users, members, audit) = await account.QueryAsync(async db =>
+            (
+                await db.Users.CountAsync(u => u.AccountId == account.AccountId),
+                await db.Members.CountAsync(m => m.AccountId == account.AccountId),
+                await db.AuditEvents.CountAsync(e => e.AccountId == account.AccountId && e.Action == AuditActions.CreateScimUser)
+            )
+        );
         Assert.Equal(1 + 2 + 32, users); // the owner, the two taken names, the wave
         Assert.Equal(users, members);
         Assert.Equal(2 + 32, audit);
@@ -69,7 +81,13 @@ public sealed class GroupCommitTests(StandardApiFactory factory) : IClassFixture
 
         // Sessions never checkpoint inside a commit (wal_autocheckpoint=0), so only the background checkpointer
         // writes pages into the database file itself.
-        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => account.PostAsync("/Users", $$"""{"userName":"wal-{{i}}@example.com","displayName":"{{new string('x', 500)}}"}""")));
+        await Task.WhenAll(
+            Enumerable
+                .Range(0, 300)
+                .Select(i =>
+                    account.PostAsync("/Users", $$"""{"userName":"wal-{{i}}@example.com","displayName":"{{new string('x', 500)}}"}""")
+                )
+        );
 
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (new FileInfo(factory.DatabasePath).Length <= before && DateTime.UtcNow < deadline)

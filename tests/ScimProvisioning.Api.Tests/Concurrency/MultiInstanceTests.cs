@@ -27,9 +27,7 @@ public sealed class MultiInstanceTests : IAsyncLifetime
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit(5000);
             }
-            catch (InvalidOperationException)
-            {
-            }
+            catch (InvalidOperationException) { }
 
             process.Dispose();
         }
@@ -51,15 +49,16 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         return (bootstrap, await StartAsync(), await StartAsync());
     }
 
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["Database__Provider"] = "Postgres",
-        ["ConnectionStrings__Scim"] = _database!,
-        ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
-        ["Scim__Profile"] = "Standard",
-        ["RateLimit__Enabled"] = "false",
-        ["Bootstrap__PrintTokensOnStartup"] = "false",
-    };
+    private Dictionary<string, string> Environment() =>
+        new()
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Scim"] = _database!,
+            ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
+            ["Scim__Profile"] = "Standard",
+            ["RateLimit__Enabled"] = "false",
+            ["Bootstrap__PrintTokensOnStartup"] = "false",
+        };
 
     private Task<string> RunVerbAsync(params string[] args) => ServerProcesses.RunVerbAsync(Environment(), args);
 
@@ -70,7 +69,13 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         return new Instance(client, client.BaseAddress!.ToString().TrimEnd('/'));
     }
 
-    private static async Task<HttpResponseMessage> SendAsync(Instance instance, HttpMethod method, string path, string token, string? body = null)
+    private static async Task<HttpResponseMessage> SendAsync(
+        Instance instance,
+        HttpMethod method,
+        string path,
+        string token,
+        string? body = null
+    )
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -92,34 +97,75 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         var scim = $"/client/v4/accounts/{account}/scim/v2";
         var instances = new[] { a, b };
         var step = 0;
-        Task<HttpResponseMessage> Next(HttpMethod method, string path, string? body = null) => SendAsync(instances[step++ % 2], method, scim + path, token, body);
+        Task<HttpResponseMessage> Next(HttpMethod method, string path, string? body = null) =>
+            SendAsync(instances[step++ % 2], method, scim + path, token, body);
 
         var users = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            var created = await Next(HttpMethod.Post, "/Users", $$"""{"userName":"replay{{i}}@example.com","emails":[{"value":"replay{{i}}@example.com","primary":true}]}""");
+            var created = await Next(
+                HttpMethod.Post,
+                "/Users",
+                $$"""{"userName":"replay{{i}}@example.com","emails":[{"value":"replay{{i}}@example.com","primary":true}]}"""
+            );
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             users.Add(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
         }
 
         Assert.Equal(HttpStatusCode.Conflict, (await Next(HttpMethod.Post, "/Users", """{"userName":"REPLAY0@example.com"}""")).StatusCode);
-        var group = JsonNode.Parse(await (await Next(HttpMethod.Post, "/Groups", """{"displayName":"Replay"}""")).Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        var group = JsonNode.Parse(
+            await (await Next(HttpMethod.Post, "/Groups", """{"displayName":"Replay"}""")).Content.ReadAsStringAsync()
+        )!["id"]!.GetValue<string>();
         foreach (var user in users)
         {
-            Assert.Equal(HttpStatusCode.NoContent, (await Next(HttpMethod.Patch, $"/Groups/{group}", $$"""{"Operations":[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]}""")).StatusCode);
+            Assert.Equal(
+                HttpStatusCode.NoContent,
+                (
+                    await Next(
+                        HttpMethod.Patch,
+                        $"/Groups/{group}",
+                        $$"""{"Operations":[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]}"""
+                    )
+                ).StatusCode
+            );
         }
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Next(HttpMethod.Patch, $"/Groups/{group}", $$"""{"Operations":[{"op":"remove","path":"members[value eq \"{{users[0]}}\"]"}]}""")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Next(HttpMethod.Patch, $"/Users/{users[1]}", """{"Operations":[{"op":"replace","value":{"active":false}}]}""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (
+                await Next(
+                    HttpMethod.Patch,
+                    $"/Groups/{group}",
+                    $$"""{"Operations":[{"op":"remove","path":"members[value eq \"{{users[0]}}\"]"}]}"""
+                )
+            ).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (
+                await Next(HttpMethod.Patch, $"/Users/{users[1]}", """{"Operations":[{"op":"replace","value":{"active":false}}]}""")
+            ).StatusCode
+        );
 
         // Both instances now answer the same: five members, user 1 inactive, seven users in all.
         foreach (var instance in instances)
         {
-            var groupBody = JsonNode.Parse(await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Groups/{group}", token)).Content.ReadAsStringAsync())!;
-            Assert.Equal(users.Skip(1).Order(StringComparer.Ordinal), groupBody["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal));
-            var list = JsonNode.Parse(await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Users?filter=active%20eq%20false", token)).Content.ReadAsStringAsync())!;
+            var groupBody = JsonNode.Parse(
+                await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Groups/{group}", token)).Content.ReadAsStringAsync()
+            )!;
+            Assert.Equal(
+                users.Skip(1).Order(StringComparer.Ordinal),
+                groupBody["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal)
+            );
+            var list = JsonNode.Parse(
+                await (
+                    await SendAsync(instance, HttpMethod.Get, $"{scim}/Users?filter=active%20eq%20false", token)
+                ).Content.ReadAsStringAsync()
+            )!;
             Assert.Equal(users[1], Assert.Single(list["Resources"]!.AsArray())!["id"]!.GetValue<string>());
-            var all = JsonNode.Parse(await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Users?count=0", token)).Content.ReadAsStringAsync())!;
+            var all = JsonNode.Parse(
+                await (await SendAsync(instance, HttpMethod.Get, $"{scim}/Users?count=0", token)).Content.ReadAsStringAsync()
+            )!;
             Assert.Equal(7, all["totalResults"]!.GetValue<int>());
         }
     }
@@ -131,13 +177,20 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         var (bootstrap, a, b) = await StartTwoAsync();
         var account = bootstrap["accountId"]!.GetValue<string>();
         var admin = bootstrap["adminToken"]!.GetValue<string>();
-        var created = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Post, $"/client/v4/accounts/{account}/tokens", admin, """{"name":"short-lived"}""")).Content.ReadAsStringAsync())!;
+        var created = JsonNode.Parse(
+            await (
+                await SendAsync(a, HttpMethod.Post, $"/client/v4/accounts/{account}/tokens", admin, """{"name":"short-lived"}""")
+            ).Content.ReadAsStringAsync()
+        )!;
         var token = created["result"]!["value"]!.GetValue<string>();
         var tokenId = created["result"]!["id"]!.GetValue<string>();
         var users = $"/client/v4/accounts/{account}/scim/v2/Users";
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(b, HttpMethod.Get, users, token)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(a, HttpMethod.Delete, $"/client/v4/accounts/{account}/tokens/{tokenId}", admin)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await SendAsync(a, HttpMethod.Delete, $"/client/v4/accounts/{account}/tokens/{tokenId}", admin)).StatusCode
+        );
         var clock = Stopwatch.StartNew();
         while ((await SendAsync(b, HttpMethod.Get, users, token)).StatusCode != HttpStatusCode.Unauthorized)
         {
@@ -154,13 +207,27 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         var account = bootstrap["accountId"]!.GetValue<string>();
         var scimToken = bootstrap["scimToken"]!.GetValue<string>();
         var scim = $"/client/v4/accounts/{account}/scim/v2";
-        var owner = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Get, $"{scim}/Users?filter=userName%20eq%20%22admin%40example.com%22", scimToken)).Content.ReadAsStringAsync())!["Resources"]![0]!["id"]!.GetValue<string>();
+        var owner = JsonNode.Parse(
+            await (
+                await SendAsync(a, HttpMethod.Get, $"{scim}/Users?filter=userName%20eq%20%22admin%40example.com%22", scimToken)
+            ).Content.ReadAsStringAsync()
+        )!["Resources"]![0]!["id"]!.GetValue<string>();
 
         for (var round = 0; round < 5; round++)
         {
-            var deputy = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Post, $"{scim}/Users", scimToken, $$"""{"userName":"deputy{{round}}@example.com"}""")).Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
-            var members = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Get, $"/client/v4/accounts/{account}/members?per_page=50", scimToken)).Content.ReadAsStringAsync())!;
-            var deputyMember = members["result"]!.AsArray().Single(m => m!["user"]!["id"]!.GetValue<string>() == deputy)!["id"]!.GetValue<string>();
+            var deputy = JsonNode.Parse(
+                await (
+                    await SendAsync(a, HttpMethod.Post, $"{scim}/Users", scimToken, $$"""{"userName":"deputy{{round}}@example.com"}""")
+                ).Content.ReadAsStringAsync()
+            )!["id"]!.GetValue<string>();
+            var members = JsonNode.Parse(
+                await (
+                    await SendAsync(a, HttpMethod.Get, $"/client/v4/accounts/{account}/members?per_page=50", scimToken)
+                ).Content.ReadAsStringAsync()
+            )!;
+            var deputyMember = members["result"]!.AsArray().Single(m => m!["user"]!["id"]!.GetValue<string>() == deputy)![
+                "id"
+            ]!.GetValue<string>();
             using var grant = new HttpRequestMessage(HttpMethod.Put, $"/client/v4/accounts/{account}/members/{deputyMember}")
             {
                 Content = new StringContent("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", Encoding.UTF8, "application/json"),
@@ -172,7 +239,8 @@ public sealed class MultiInstanceTests : IAsyncLifetime
             var off = """{"Operations":[{"op":"replace","value":{"active":false}}]}""";
             var results = await Task.WhenAll(
                 SendAsync(a, HttpMethod.Patch, $"{scim}/Users/{owner}", scimToken, off),
-                SendAsync(b, HttpMethod.Patch, $"{scim}/Users/{deputy}", scimToken, off));
+                SendAsync(b, HttpMethod.Patch, $"{scim}/Users/{deputy}", scimToken, off)
+            );
 
             Assert.Single(results, r => r.StatusCode == HttpStatusCode.OK);
             Assert.Single(results, r => r.StatusCode == HttpStatusCode.Conflict);
@@ -180,9 +248,20 @@ public sealed class MultiInstanceTests : IAsyncLifetime
             // Bring the account back to a single Super Administrator: the owner, active.
             if (results[0].StatusCode == HttpStatusCode.OK)
             {
-                await SendAsync(a, HttpMethod.Patch, $"{scim}/Users/{owner}", scimToken, """{"Operations":[{"op":"replace","value":{"active":true}}]}""");
-                var ownerMember = JsonNode.Parse(await (await SendAsync(a, HttpMethod.Get, $"/client/v4/accounts/{account}/members?per_page=50", scimToken)).Content.ReadAsStringAsync())!
-                    ["result"]!.AsArray().Single(m => m!["user"]!["id"]!.GetValue<string>() == owner)!["id"]!.GetValue<string>();
+                await SendAsync(
+                    a,
+                    HttpMethod.Patch,
+                    $"{scim}/Users/{owner}",
+                    scimToken,
+                    """{"Operations":[{"op":"replace","value":{"active":true}}]}"""
+                );
+                var ownerMember = JsonNode.Parse(
+                    await (
+                        await SendAsync(a, HttpMethod.Get, $"/client/v4/accounts/{account}/members?per_page=50", scimToken)
+                    ).Content.ReadAsStringAsync()
+                )!["result"]!
+                    .AsArray()
+                    .Single(m => m!["user"]!["id"]!.GetValue<string>() == owner)!["id"]!.GetValue<string>();
                 using var restore = new HttpRequestMessage(HttpMethod.Put, $"/client/v4/accounts/{account}/members/{ownerMember}")
                 {
                     Content = new StringContent("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", Encoding.UTF8, "application/json"),

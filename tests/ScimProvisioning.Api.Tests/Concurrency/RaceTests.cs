@@ -1,5 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Api.Tests.Infrastructure;
 
 namespace ScimProvisioning.Api.Tests.Concurrency;
@@ -11,7 +11,13 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
     public async Task Parallel_creates_of_one_user_name_in_any_case_make_exactly_one_user()
     {
         var account = await factory.CreateAccountAsync();
-        var names = Enumerable.Range(0, 12).Select(i => i % 3 == 0 ? "Racer@Example.com" : i % 3 == 1 ? "racer@example.com" : "RACER@EXAMPLE.COM");
+        var names = Enumerable
+            .Range(0, 12)
+            .Select(i =>
+                i % 3 == 0 ? "Racer@Example.com"
+                : i % 3 == 1 ? "racer@example.com"
+                : "RACER@EXAMPLE.COM"
+            );
         var responses = await Task.WhenAll(names.Select(n => account.PostAsync("/Users", $$"""{"userName":"{{n}}"}""")));
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
@@ -20,7 +26,9 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
             await conflict.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         }
 
-        var rows = await account.QueryAsync(db => Task.FromResult(db.Users.Count(u => u.AccountId == account.AccountId && u.UserNameKey == "racer@example.com")));
+        var rows = await account.QueryAsync(db =>
+            Task.FromResult(db.Users.Count(u => u.AccountId == account.AccountId && u.UserNameKey == "racer@example.com"))
+        );
         Assert.Equal(1, rows);
     }
 
@@ -31,8 +39,14 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
         var id = await account.CreateUserAsync("contended@example.com");
         var numbers = Enumerable.Range(0, 10).Select(i => $"+1 555 01{i:D2}").ToList();
 
-        var responses = await Task.WhenAll(numbers.Select(n =>
-            account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"add","path":"phoneNumbers","value":[{"value":"{{n}}","type":"work"}]}]""")));
+        var responses = await Task.WhenAll(
+            numbers.Select(n =>
+                account.PatchOpsAsync(
+                    $"/Users/{id}",
+                    $$"""[{"op":"add","path":"phoneNumbers","value":[{"value":"{{n}}","type":"work"}]}]"""
+                )
+            )
+        );
 
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.PreconditionFailed }));
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
@@ -51,10 +65,15 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
             ids.Add(await account.CreateGroupAsync($"Group {i}"));
         }
 
-        var responses = await Task.WhenAll(ids.Select(id => account.PatchOpsAsync($"/Groups/{id}", """[{"op":"replace","path":"displayName","value":"Winner"}]""")));
+        var responses = await Task.WhenAll(
+            ids.Select(id => account.PatchOpsAsync($"/Groups/{id}", """[{"op":"replace","path":"displayName","value":"Winner"}]"""))
+        );
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.NoContent);
-        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.NoContent), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.All(
+            responses.Where(r => r.StatusCode != HttpStatusCode.NoContent),
+            r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode)
+        );
     }
 
     [Fact]
@@ -76,7 +95,10 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
 
         for (var i = 0; i < 3; i++)
         {
-            var write = await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"add","path":"phoneNumbers","value":[{"value":"+1 555 02{{i:D2}}"}]}]""");
+            var write = await account.PatchOpsAsync(
+                $"/Users/{id}",
+                $$"""[{"op":"add","path":"phoneNumbers","value":[{"value":"+1 555 02{{i:D2}}"}]}]"""
+            );
             Assert.Equal(HttpStatusCode.OK, write.StatusCode);
         }
 
@@ -89,10 +111,14 @@ public sealed class RaceTests(StandardApiFactory factory) : IClassFixture<Standa
     public async Task A_burst_of_creates_on_many_connections_all_land()
     {
         var account = await factory.CreateAccountAsync();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => account.PostAsync("/Users", $$"""{"userName":"burst-{{i}}@example.com"}""")));
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 40).Select(i => account.PostAsync("/Users", $$"""{"userName":"burst-{{i}}@example.com"}"""))
+        );
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
-        var rows = await account.QueryAsync(db => db.Users.CountAsync(u => u.AccountId == account.AccountId && u.UserName.StartsWith("burst-")));
+        var rows = await account.QueryAsync(db =>
+            db.Users.CountAsync(u => u.AccountId == account.AccountId && u.UserName.StartsWith("burst-"))
+        );
         Assert.Equal(40, rows);
     }
 }

@@ -32,10 +32,25 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
 
     private static async Task<(IPlaywright, IBrowser, IPage)> OpenAsync()
     {
-        Skip.IfNot(File.Exists(Chromium), $"No Chromium at {Chromium}: install it with 'apt-get install -y chromium' to run the browser tests.");
+        Skip.IfNot(
+            File.Exists(Chromium),
+            $"No Chromium at {Chromium}: install it with 'apt-get install -y chromium' to run the browser tests."
+        );
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var browser = await playwright.Chromium.LaunchAsync(
+            new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args = ["--no-sandbox"],
+            }
+        );
+        var page = await browser.NewPageAsync(
+            new()
+            {
+                ViewportSize = new() { Width = 1280, Height = 900 },
+            }
+        );
         page.SetDefaultTimeout(15_000);
         Assertions.SetDefaultExpectTimeout(15_000);
         return (playwright, browser, page);
@@ -115,7 +130,9 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
     {
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("engineer@example.com");
-        await (await account.PostAsync("/Groups", $$"""{"displayName":"Engineering","members":[{"value":"{{user}}"}]}""")).AssertStatusAsync(HttpStatusCode.Created);
+        await (
+            await account.PostAsync("/Groups", $$"""{"displayName":"Engineering","members":[{"value":"{{user}}"}]}""")
+        ).AssertStatusAsync(HttpStatusCode.Created);
         var (playwright, browser, page) = await OpenAsync();
         using (playwright)
         await using (browser)
@@ -148,7 +165,9 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
     {
         var account = await factory.CreateAccountAsync();
         var owner = await account.OwnerUserIdAsync();
-        await (await account.PostAsync("/Groups", $$"""{"displayName":"Owners","members":[{"value":"{{owner}}"}]}""")).AssertStatusAsync(HttpStatusCode.Created);
+        await (await account.PostAsync("/Groups", $$"""{"displayName":"Owners","members":[{"value":"{{owner}}"}]}""")).AssertStatusAsync(
+            HttpStatusCode.Created
+        );
         var (playwright, browser, page) = await OpenAsync();
         using (playwright)
         await using (browser)

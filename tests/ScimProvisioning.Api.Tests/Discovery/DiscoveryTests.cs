@@ -39,7 +39,10 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
         var group = schemas.Single(s => s!["id"]!.GetValue<string>() == "urn:ietf:params:scim:schemas:core:2.0:Group")!;
         var members = group["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "members")!;
         Assert.True(members["multiValued"]!.GetValue<bool>());
-        Assert.Equal("immutable", members["subAttributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "value")!["mutability"]!.GetValue<string>());
+        Assert.Equal(
+            "immutable",
+            members["subAttributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "value")!["mutability"]!.GetValue<string>()
+        );
         var userName = user["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "userName")!;
         Assert.Equal("string", userName["type"]!.GetValue<string>());
         Assert.True(userName["required"]!.GetValue<bool>());
@@ -51,9 +54,14 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
         Assert.Equal("writeOnly", password["mutability"]!.GetValue<string>());
         var emails = user["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "emails")!;
         Assert.True(emails["multiValued"]!.GetValue<bool>());
-        Assert.Contains(emails["subAttributes"]!.AsArray(), s => s!["name"]!.GetValue<string>() == "primary" && s["type"]!.GetValue<string>() == "boolean");
+        Assert.Contains(
+            emails["subAttributes"]!.AsArray(),
+            s => s!["name"]!.GetValue<string>() == "primary" && s["type"]!.GetValue<string>() == "boolean"
+        );
 
-        var single = await (await account.GetAsync("/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")).AssertStatusAsync(HttpStatusCode.OK);
+        var single = await (
+            await account.GetAsync("/Schemas/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Contains(single["attributes"]!.AsArray(), a => a!["name"]!.GetValue<string>() == "manager");
         await (await account.GetAsync("/Schemas/urn:nope")).AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
@@ -65,7 +73,10 @@ public sealed class CloudflareDiscoveryTests(CloudflareApiFactory factory) : ICl
         var body = await (await account.GetAsync("/ResourceTypes")).AssertStatusAsync(HttpStatusCode.OK);
         var user = body["Resources"]!.AsArray().Single(r => r!["endpoint"]!.GetValue<string>() == "/Users")!;
         Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:User", user["schema"]!.GetValue<string>());
-        Assert.Equal("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", user["schemaExtensions"]![0]!["schema"]!.GetValue<string>());
+        Assert.Equal(
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+            user["schemaExtensions"]![0]!["schema"]!.GetValue<string>()
+        );
         await (await account.GetAsync("/ResourceTypes/User")).AssertStatusAsync(HttpStatusCode.OK);
         var group = body["Resources"]!.AsArray().Single(r => r!["endpoint"]!.GetValue<string>() == "/Groups")!;
         Assert.Equal("urn:ietf:params:scim:schemas:core:2.0:Group", group["schema"]!.GetValue<string>());

@@ -41,7 +41,10 @@ public sealed partial class SchemaDocumentTests
         foreach (var schema in schemas.Cast<JsonObject>())
         {
             var id = Text(schema, "id", schema.ToJsonString(), problems) ?? "?";
-            if (schema["schemas"] is not JsonArray { Count: 1 } kinds || kinds[0]?.GetValue<string>() != "urn:ietf:params:scim:schemas:core:2.0:Schema")
+            if (
+                schema["schemas"] is not JsonArray { Count: 1 } kinds
+                || kinds[0]?.GetValue<string>() != "urn:ietf:params:scim:schemas:core:2.0:Schema"
+            )
             {
                 problems.Add($"{id}: schemas must be [\"urn:ietf:params:scim:schemas:core:2.0:Schema\"]");
             }
@@ -53,8 +56,12 @@ public sealed partial class SchemaDocumentTests
 
             Text(schema, "name", id, problems);
             Text(schema, "description", id, problems);
-            if (schema["meta"] is not JsonObject meta || meta["resourceType"]?.GetValue<string>() != "Schema" ||
-                meta["location"]?.GetValue<string>() is not { } location || !location.EndsWith("/Schemas/" + id, StringComparison.Ordinal))
+            if (
+                schema["meta"] is not JsonObject meta
+                || meta["resourceType"]?.GetValue<string>() != "Schema"
+                || meta["location"]?.GetValue<string>() is not { } location
+                || !location.EndsWith("/Schemas/" + id, StringComparison.Ordinal)
+            )
             {
                 problems.Add($"{id}: meta must carry resourceType \"Schema\" and its location");
             }
@@ -88,7 +95,9 @@ public sealed partial class SchemaDocumentTests
         var user = await account.CreateUserAsync("groups-shape@example.com");
         var group = await account.CreateGroupAsync("Shape Group", user);
 
-        var schema = await (await account.GetAsync("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")).AssertStatusAsync(HttpStatusCode.OK);
+        var schema = await (await account.GetAsync("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         var groups = schema["attributes"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "groups")!;
         var returned = (await account.GetUserAsync(user))["groups"]![0]!;
 
@@ -130,14 +139,20 @@ public sealed partial class SchemaDocumentTests
             OneOf(attribute, "returned", Returns, path, problems);
             OneOf(attribute, "uniqueness", Uniquenesses, path, problems);
 
-            if (attribute["canonicalValues"] is { } canonical && (canonical is not JsonArray values || values.Any(v => v?.GetValueKind() != JsonValueKind.String)))
+            if (
+                attribute["canonicalValues"] is { } canonical
+                && (canonical is not JsonArray values || values.Any(v => v?.GetValueKind() != JsonValueKind.String))
+            )
             {
                 problems.Add($"{path}: canonicalValues must be an array of strings");
             }
 
             if (type == "reference")
             {
-                if (attribute["referenceTypes"] is not JsonArray { Count: > 0 } references || references.Any(r => r?.GetValueKind() != JsonValueKind.String))
+                if (
+                    attribute["referenceTypes"] is not JsonArray { Count: > 0 } references
+                    || references.Any(r => r?.GetValueKind() != JsonValueKind.String)
+                )
                 {
                     problems.Add($"{path}: a reference attribute needs referenceTypes, a non-empty array of strings (§7)");
                 }

@@ -16,14 +16,19 @@ public sealed class GroupConcurrencyTests(StandardApiFactory factory) : IClassFi
         }
 
         var group = await account.CreateGroupAsync("Busy");
-        var responses = await Task.WhenAll(users.Select(u =>
-            account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{u}}"}]}]""")));
+        var responses = await Task.WhenAll(
+            users.Select(u =>
+                account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{u}}"}]}]""")
+            )
+        );
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.NoContent, r.StatusCode));
         Assert.Equal(users.Order(StringComparer.Ordinal), await account.MemberValuesAsync(group));
 
         // And removals racing additions of others still leave exactly the expected set.
-        var removeHalf = users.Take(12).Select(u => account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{u}}\"]"}]"""));
+        var removeHalf = users
+            .Take(12)
+            .Select(u => account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{u}}\"]"}]"""));
         await Task.WhenAll(removeHalf);
         Assert.Equal(users.Skip(12).Order(StringComparer.Ordinal), await account.MemberValuesAsync(group));
     }

@@ -14,7 +14,10 @@ public sealed class CloudflareGroupPatchAnswerTests(CloudflareApiFactory factory
         var group = await account.CreateGroupAsync("Cloudflare Patch");
         var before = await account.GetGroupAsync(group);
 
-        var response = await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]"""
+        );
 
         var body = await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("application/scim+json", response.Content.Headers.ContentType?.MediaType);
@@ -35,7 +38,10 @@ public sealed class StandardGroupPatchAnswerTests(StandardApiFactory factory) : 
         var user = await account.CreateUserAsync("std-patch@example.com");
         var group = await account.CreateGroupAsync("Standard Patch");
 
-        var response = await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]"""
+        );
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsStringAsync());

@@ -16,7 +16,10 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
     public async Task Names_beginning_with_CF_are_refused_on_create(string name)
     {
         var account = await factory.CreateAccountAsync();
-        var error = await (await account.PostAsync("/Groups", $$"""{"displayName":"{{name}}"}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        var error = await (await account.PostAsync("/Groups", $$"""{"displayName":"{{name}}"}""")).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidValue"
+        );
         Assert.Contains("CF", error["detail"]!.GetValue<string>());
     }
 
@@ -25,8 +28,13 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateGroupAsync("cf lowercase is fine");
-        await (await account.PatchOpsAsync($"/Groups/{id}", """[{"op":"replace","path":"displayName","value":"CF-Renamed"}]""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        await (await account.PutAsync($"/Groups/{id}", """{"displayName":"CFO"}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (
+            await account.PatchOpsAsync($"/Groups/{id}", """[{"op":"replace","path":"displayName","value":"CF-Renamed"}]""")
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (await account.PutAsync($"/Groups/{id}", """{"displayName":"CFO"}""")).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidValue"
+        );
         Assert.Equal("cf lowercase is fine", (await account.GetGroupAsync(id))["displayName"]!.GetValue<string>());
     }
 
@@ -35,7 +43,9 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
     {
         var account = await factory.CreateAccountAsync();
         var name = $"CF-{account.AccountId} - Administrator";
-        var body = await (await account.GetAsync("/Groups?filter=" + Uri.EscapeDataString($"displayName eq \"{name}\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (await account.GetAsync("/Groups?filter=" + Uri.EscapeDataString($"displayName eq \"{name}\""))).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         var group = Assert.Single(body["Resources"]!.AsArray())!;
         Assert.Equal($"cloudflare-v1-{AdministratorId}", group["id"]!.GetValue<string>());
         var superAdmin = await account.GetGroupAsync("cloudflare-v1-33666b9c79b9a5273fc7344ff42f953d");
@@ -51,7 +61,9 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var user = await account.CreateUserAsync("admin.via.group@example.com");
         var groupId = $"cloudflare-v1-{AdministratorId}";
 
-        await (await account.PatchOpsAsync($"/Groups/{groupId}", """[{"op":"replace","path":"displayName","value":"Admins"}]""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "mutability");
+        await (
+            await account.PatchOpsAsync($"/Groups/{groupId}", """[{"op":"replace","path":"displayName","value":"Admins"}]""")
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "mutability");
         await (await account.DeleteAsync($"/Groups/{groupId}")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "mutability");
         var add = await account.PatchOpsAsync($"/Groups/{groupId}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""");
         Assert.Equal(HttpStatusCode.NoContent, add.StatusCode);
@@ -70,11 +82,23 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var account = await factory.CreateAccountAsync();
         var existing = await account.CreateUserAsync("existing@example.com");
         var existingMember = await account.MemberIdOfAsync(existing);
-        var created = await (await account.AdminPostAsync("/iam/user_groups", $$"""{"name":"Engineering","policies":[{{account.AccountPolicy("allow", AdministratorId)}}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var created = await (
+            await account.AdminPostAsync(
+                "/iam/user_groups",
+                $$"""{"name":"Engineering","policies":[{{account.AccountPolicy("allow", AdministratorId)}}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var handMadeId = created["result"]!["id"]!.GetValue<string>();
-        await (await account.AdminPostAsync($"/iam/user_groups/{handMadeId}/members", $$"""[{"id":"{{existingMember}}"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPostAsync($"/iam/user_groups/{handMadeId}/members", $$"""[{"id":"{{existingMember}}"}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
 
-        var pushed = await (await account.PostAsync("/Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"ENGINEERING","externalId":"okta-1"}""")).AssertStatusAsync(HttpStatusCode.Created);
+        var pushed = await (
+            await account.PostAsync(
+                "/Groups",
+                """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"ENGINEERING","externalId":"okta-1"}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.Created);
 
         Assert.Equal(handMadeId, pushed["id"]!.GetValue<string>());
         Assert.Equal([existing], pushed["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
@@ -83,7 +107,9 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         Assert.True(view["result"]!["scim_managed"]!.GetValue<bool>());
         Assert.Single(view["result"]!["policies"]!.AsArray());
         // Now locked in the admin API.
-        await (await account.AdminPutAsync($"/iam/user_groups/{handMadeId}", """{"name":"Renamed"}""")).AssertStatusAsync(HttpStatusCode.BadRequest);
+        await (await account.AdminPutAsync($"/iam/user_groups/{handMadeId}", """{"name":"Renamed"}""")).AssertStatusAsync(
+            HttpStatusCode.BadRequest
+        );
     }
 
     [Theory]
@@ -93,7 +119,10 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
     {
         var account = await factory.CreateAccountAsync();
         await account.CreateGroupAsync("Eng");
-        await (await account.PostAsync("/Groups", $$"""{"displayName":"{{second}}"}""")).AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await (await account.PostAsync("/Groups", $$"""{"displayName":"{{second}}"}""")).AssertScimErrorAsync(
+            HttpStatusCode.Conflict,
+            "uniqueness"
+        );
     }
 
     [Fact]
@@ -102,7 +131,9 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var account = await factory.CreateAccountAsync();
         await account.CreateGroupAsync("Alpha");
         var beta = await account.CreateGroupAsync("Beta");
-        await (await account.PatchOpsAsync($"/Groups/{beta}", """[{"op":"replace","path":"displayName","value":"ALPHA"}]""")).AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await (
+            await account.PatchOpsAsync($"/Groups/{beta}", """[{"op":"replace","path":"displayName","value":"ALPHA"}]""")
+        ).AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
     }
 
     [Fact]
@@ -131,9 +162,14 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var id = await account.CreateGroupAsync("Mixed", real, "0123456789abcdef0123456789abcdef", "garbage", foreign);
 
         Assert.Equal([real], await account.MemberValuesAsync(id));
-        var response = await account.PatchOpsAsync($"/Groups/{id}", """[{"op":"add","path":"members","value":[{"value":"ffffffffffffffffffffffffffffffff"}]}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{id}",
+            """[{"op":"add","path":"members","value":[{"value":"ffffffffffffffffffffffffffffffff"}]}]"""
+        );
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        var audit = await account.QueryAsync(db => Task.FromResult(db.AuditEvents.Where(e => e.ResourceId == id).OrderBy(e => e.Key).Select(e => e.Summary).ToList()));
+        var audit = await account.QueryAsync(db =>
+            Task.FromResult(db.AuditEvents.Where(e => e.ResourceId == id).OrderBy(e => e.Key).Select(e => e.Summary).ToList())
+        );
         Assert.Contains("garbage", audit[0]);
         Assert.Contains(foreign, audit[0]);
         Assert.Contains("ffffffffffffffffffffffffffffffff", audit[1]);
@@ -172,7 +208,10 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
     {
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("cycle@example.com");
-        await account.PatchOpsAsync($"/Groups/cloudflare-v1-{AdministratorId}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""");
+        await account.PatchOpsAsync(
+            $"/Groups/cloudflare-v1-{AdministratorId}",
+            $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]"""
+        );
         await account.PatchOpsAsync($"/Users/{user}", """[{"op":"replace","path":"active","value":false}]""");
         Assert.Null(await account.EffectiveRolesAsync(user));
 
@@ -186,13 +225,23 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("deleted.group@example.com");
         var group = await account.CreateGroupAsync("Temporary", user);
-        await (await account.AdminPutAsync($"/iam/user_groups/{group}", $$"""{"policies":[{{account.AccountPolicy("allow", AdministratorId)}}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPutAsync(
+                $"/iam/user_groups/{group}",
+                $$"""{"policies":[{{account.AccountPolicy("allow", AdministratorId)}}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Contains("Administrator", (await account.EffectiveRolesAsync(user))!);
 
         Assert.Equal(HttpStatusCode.NoContent, (await account.DeleteAsync($"/Groups/{group}")).StatusCode);
 
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(user));
-        Assert.Equal(0, await account.QueryAsync(db => Task.FromResult(db.Policies.Count(p => p.AccountId == account.AccountId && p.UserGroupKey != null))));
+        Assert.Equal(
+            0,
+            await account.QueryAsync(db =>
+                Task.FromResult(db.Policies.Count(p => p.AccountId == account.AccountId && p.UserGroupKey != null))
+            )
+        );
         await (await account.GetAsync($"/Groups/{group}")).AssertScimErrorAsync(HttpStatusCode.NotFound);
         await (await account.DeleteAsync($"/Groups/{group}")).AssertScimErrorAsync(HttpStatusCode.NotFound);
     }
@@ -203,8 +252,13 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("attrs@example.com");
         var group = await account.CreateGroupAsync("Attrs");
-        var response = await account.PatchAsync($"/Groups/{group}?excludedAttributes=members",
-            $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]}""");
+        var response = await account.PatchAsync(
+            $"/Groups/{group}?excludedAttributes=members",
+            $$"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","path":"members",
+            "value":[{"value":"{{user}}"}]}]}
+            """
+        );
         var body = await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Null(body["members"]);
         Assert.Equal([user], await account.MemberValuesAsync(group));
@@ -216,14 +270,18 @@ public sealed class GroupTests(StandardApiFactory factory) : IClassFixture<Stand
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("keep@example.com");
         var group = await account.CreateGroupAsync("Keep", user);
-        foreach (var operations in new[]
-        {
-            $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]},{"op":"replace","path":"displayName","value":"CF-bad"}]""",
-            """[{"op":"add","path":"members","value":[{"nope":"x"}]}]""",
-            """[{"op":"replace","path":"members[value eq \"x\"]","value":[]}]""",
-            """[{"op":"remove","path":"members[value eq ]"}]""",
-            """[{"op":"add","path":"members","value":[{"value":42}]}]""",
-        })
+        foreach (
+            var operations in new[]
+            {
+                $$"""
+                    [{"op":"add","path":"members","value":[{"value":"{{user}}"}]},{"op":"replace","path":"displayName","value":"CF-bad"}]
+                    """,
+                """[{"op":"add","path":"members","value":[{"nope":"x"}]}]""",
+                """[{"op":"replace","path":"members[value eq \"x\"]","value":[]}]""",
+                """[{"op":"remove","path":"members[value eq ]"}]""",
+                """[{"op":"add","path":"members","value":[{"value":42}]}]""",
+            }
+        )
         {
             var response = await account.PatchOpsAsync($"/Groups/{group}", operations);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

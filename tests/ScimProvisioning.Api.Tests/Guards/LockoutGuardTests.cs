@@ -14,13 +14,20 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
     internal static readonly string Administrator = PermissionGroupCatalog.IdFor("Administrator");
 
     /// <summary>An account whose owner holds Super Administrator only through a pushed group's policy.</summary>
-    internal static async Task<(TestAccount Account, string Owner, string OwnerMember, string Group)> OwnerThroughGroupAsync(ScimApiFactory factory)
+    internal static async Task<(TestAccount Account, string Owner, string OwnerMember, string Group)> OwnerThroughGroupAsync(
+        ScimApiFactory factory
+    )
     {
         var account = await factory.CreateAccountAsync();
         var owner = await account.OwnerUserIdAsync();
         var ownerMember = (await account.MemberIdOfAsync(owner))!;
         var group = await account.CreateGroupAsync("Owners", owner);
-        await (await account.AdminPutAsync($"/iam/user_groups/{group}", $$"""{"policies":[{{account.AccountPolicy("allow", SuperAdministrator)}}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPutAsync(
+                $"/iam/user_groups/{group}",
+                $$"""{"policies":[{{account.AccountPolicy("allow", SuperAdministrator)}}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         await (await account.AdminPutAsync($"/members/{ownerMember}", """{"roles":[]}""")).AssertStatusAsync(HttpStatusCode.OK);
         return (account, owner, ownerMember, group);
     }
@@ -31,7 +38,15 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
         var account = await factory.CreateAccountAsync();
         var owner = await account.OwnerUserIdAsync();
         var ownerMember = (await account.MemberIdOfAsync(owner))!;
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/cloudflare-v1-{SuperAdministrator}", $$"""[{"op":"add","path":"members","value":[{"value":"{{owner}}"}]}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (
+                await account.PatchOpsAsync(
+                    $"/Groups/cloudflare-v1-{SuperAdministrator}",
+                    $$"""[{"op":"add","path":"members","value":[{"value":"{{owner}}"}]}]"""
+                )
+            ).StatusCode
+        );
         await (await account.AdminPutAsync($"/members/{ownerMember}", """{"roles":[]}""")).AssertStatusAsync(HttpStatusCode.OK);
         return (account, owner, ownerMember);
     }
@@ -56,24 +71,54 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
     private static Task<int> RefusalsAsync(TestAccount account) =>
         account.QueryAsync(db => Task.FromResult(db.AuditEvents.Count(e => e.AccountId == account.AccountId && e.Outcome == "refused")));
 
-    private static Task<string> GroupStateAsync(TestAccount account) => account.QueryAsync(db => Task.FromResult(string.Join(";",
-        db.UserGroups.Where(g => g.AccountId == account.AccountId).OrderBy(g => g.Key).Select(g => g.Id + g.Name).ToList()
-            .Concat(db.UserGroupMembers.Where(m => db.UserGroups.Any(g => g.Key == m.UserGroupKey && g.AccountId == account.AccountId)).OrderBy(m => m.UserGroupKey).ThenBy(m => m.UserKey).Select(m => m.UserGroupKey + ":" + m.UserKey).ToList()))));
+    private static Task<string> GroupStateAsync(TestAccount account) =>
+        account.QueryAsync(db =>
+            Task.FromResult(
+                string.Join(
+                    ";",
+                    db.UserGroups.Where(g => g.AccountId == account.AccountId)
+                        .OrderBy(g => g.Key)
+                        .Select(g => g.Id + g.Name)
+                        .ToList()
+                        .Concat(
+                            db.UserGroupMembers.Where(m =>
+                                    db.UserGroups.Any(g => g.Key == m.UserGroupKey && g.AccountId == account.AccountId)
+                                )
+                                .OrderBy(m => m.UserGroupKey)
+                                .ThenBy(m => m.UserKey)
+                                .Select(m => m.UserGroupKey + ":" + m.UserKey)
+                                .ToList()
+                        )
+                )
+            )
+        );
 
     [Fact]
     public async Task Deprovisioning_the_only_super_administrator_is_refused()
     {
         var account = await factory.CreateAccountAsync();
         var owner = await account.OwnerUserIdAsync();
-        await AssertRefusedAsync(account, () => account.PatchOpsAsync($"/Users/{owner}", """[{"op":"replace","value":{"active":false}}]"""), owner);
+        await AssertRefusedAsync(
+            account,
+            () => account.PatchOpsAsync($"/Users/{owner}", """[{"op":"replace","value":{"active":false}}]"""),
+            owner
+        );
     }
 
     [Fact]
     public async Task Removing_the_last_super_administrator_from_its_group_is_refused()
     {
         var (account, owner, _, group) = await OwnerThroughGroupAsync(factory);
-        await AssertRefusedAsync(account, () => account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{owner}}\"]"}]"""), owner);
-        await AssertRefusedAsync(account, () => account.PatchOpsAsync($"/Groups/{group}", """[{"op":"replace","path":"members","value":[]}]"""), owner);
+        await AssertRefusedAsync(
+            account,
+            () => account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{owner}}\"]"}]"""),
+            owner
+        );
+        await AssertRefusedAsync(
+            account,
+            () => account.PatchOpsAsync($"/Groups/{group}", """[{"op":"replace","path":"members","value":[]}]"""),
+            owner
+        );
         await AssertRefusedAsync(account, () => account.PutAsync($"/Groups/{group}", """{"displayName":"Owners","members":[]}"""), owner);
     }
 
@@ -81,8 +126,15 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
     public async Task Removing_the_last_super_administrator_from_the_system_group_is_refused()
     {
         var (account, owner, _) = await OwnerThroughSystemGroupAsync(factory);
-        await AssertRefusedAsync(account, () => account.PatchOpsAsync($"/Groups/cloudflare-v1-{SuperAdministrator}",
-            $$"""[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{owner}}"}]}]"""), owner);
+        await AssertRefusedAsync(
+            account,
+            () =>
+                account.PatchOpsAsync(
+                    $"/Groups/cloudflare-v1-{SuperAdministrator}",
+                    $$"""[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{owner}}"}]}]"""
+                ),
+            owner
+        );
     }
 
     [Fact]
@@ -98,9 +150,16 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
         var account = await factory.CreateAccountAsync();
         var owner = await account.OwnerUserIdAsync();
         var ownerMember = (await account.MemberIdOfAsync(owner))!;
-        var created = await (await account.AdminPostAsync("/iam/user_groups", $$"""{"name":"Hand made","policies":[{{account.AccountPolicy("allow", SuperAdministrator)}}]}""")).ReadJsonAsync();
+        var created = await (
+            await account.AdminPostAsync(
+                "/iam/user_groups",
+                $$"""{"name":"Hand made","policies":[{{account.AccountPolicy("allow", SuperAdministrator)}}]}"""
+            )
+        ).ReadJsonAsync();
         var group = created["result"]!["id"]!.GetValue<string>();
-        await (await account.AdminPostAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{ownerMember}}"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.AdminPostAsync($"/iam/user_groups/{group}/members", $$"""[{"id":"{{ownerMember}}"}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         await (await account.AdminPutAsync($"/members/{ownerMember}", """{"roles":[]}""")).AssertStatusAsync(HttpStatusCode.OK);
 
         await AssertRefusedAsync(account, () => account.AdminDeleteAsync($"/iam/user_groups/{group}"), owner);
@@ -113,9 +172,27 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
     {
         var (account, owner, _, group) = await OwnerThroughGroupAsync(factory);
         await AssertRefusedAsync(account, () => account.AdminPutAsync($"/iam/user_groups/{group}", """{"policies":[]}"""), owner);
-        await AssertRefusedAsync(account, () => account.AdminPutAsync($"/iam/user_groups/{group}", $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}"""), owner);
-        await AssertRefusedAsync(account, () => account.AdminPutAsync($"/iam/user_groups/{group}",
-            $$"""{"policies":[{{account.AccountPolicy("allow", SuperAdministrator)}},{{account.AccountPolicy("deny", SuperAdministrator)}}]}"""), owner);
+        await AssertRefusedAsync(
+            account,
+            () =>
+                account.AdminPutAsync(
+                    $"/iam/user_groups/{group}",
+                    $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}"""
+                ),
+            owner
+        );
+        await AssertRefusedAsync(
+            account,
+            () =>
+                account.AdminPutAsync(
+                    $"/iam/user_groups/{group}",
+                    $$"""
+                    {"policies":[{{account.AccountPolicy("allow", SuperAdministrator)}},
+                    {{account.AccountPolicy("deny", SuperAdministrator)}}]}
+                    """
+                ),
+            owner
+        );
     }
 
     [Fact]
@@ -124,7 +201,11 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
         var account = await factory.CreateAccountAsync();
         var owner = await account.OwnerUserIdAsync();
         var ownerMember = (await account.MemberIdOfAsync(owner))!;
-        await AssertRefusedAsync(account, () => account.AdminPutAsync($"/members/{ownerMember}", $$"""{"roles":["{{Administrator}}"]}"""), owner);
+        await AssertRefusedAsync(
+            account,
+            () => account.AdminPutAsync($"/members/{ownerMember}", $$"""{"roles":["{{Administrator}}"]}"""),
+            owner
+        );
         await AssertRefusedAsync(account, () => account.AdminPutAsync($"/members/{ownerMember}", """{"roles":[]}"""), owner);
         await AssertRefusedAsync(account, () => account.AdminDeleteAsync($"/members/{ownerMember}"), owner);
     }
@@ -135,9 +216,14 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
         var (account, owner, _, group) = await OwnerThroughGroupAsync(factory);
         var deputy = await account.CreateUserAsync("deputy@example.com");
         var deputyMember = await account.MemberIdOfAsync(deputy);
-        await (await account.AdminPutAsync($"/members/{deputyMember}", $$"""{"roles":["{{SuperAdministrator}}"]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.AdminPutAsync($"/members/{deputyMember}", $$"""{"roles":["{{SuperAdministrator}}"]}""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{owner}}\"]"}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{owner}}\"]"}]""")).StatusCode
+        );
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(owner));
     }
 
@@ -147,9 +233,14 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("rescuer@example.com");
         var members = await (await account.Scim.GetAsync($"{account.AdminBase}/members")).AssertStatusAsync(HttpStatusCode.OK);
-        var memberId = members["result"]!.AsArray().Single(m => m!["email"]!.GetValue<string>() == "rescuer@example.com")!["id"]!.GetValue<string>();
+        var memberId = members["result"]!.AsArray().Single(m => m!["email"]!.GetValue<string>() == "rescuer@example.com")![
+            "id"
+        ]!.GetValue<string>();
 
-        var response = await account.Scim.PutAsync($"{account.AdminBase}/members/{memberId}", TestAccount.Body("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", "application/json"));
+        var response = await account.Scim.PutAsync(
+            $"{account.AdminBase}/members/{memberId}",
+            TestAccount.Body("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", "application/json")
+        );
 
         var body = await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("Super Administrator - All Privileges", body["result"]!["roles"]![0]!["name"]!.GetValue<string>());
@@ -165,12 +256,20 @@ public sealed class UnguardedLockoutTests(UnguardedApiFactory factory) : IClassF
     {
         var (account, owner, ownerMember, group) = await LockoutGuardTests.OwnerThroughGroupAsync(factory);
 
-        await (await account.PatchOpsAsync($"/Users/{owner}", """[{"op":"replace","value":{"active":false}}]""")).AssertScimErrorAsync(HttpStatusCode.Conflict);
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{owner}}\"]"}]""")).StatusCode);
+        await (await account.PatchOpsAsync($"/Users/{owner}", """[{"op":"replace","value":{"active":false}}]""")).AssertScimErrorAsync(
+            HttpStatusCode.Conflict
+        );
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{owner}}\"]"}]""")).StatusCode
+        );
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(owner));
 
         // Cloudflare's recovery: the SCIM token grants Super Administrator back.
-        var restore = await account.Scim.PutAsync($"{account.AdminBase}/members/{ownerMember}", TestAccount.Body("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", "application/json"));
+        var restore = await account.Scim.PutAsync(
+            $"{account.AdminBase}/members/{ownerMember}",
+            TestAccount.Body("""{"roles":["33666b9c79b9a5273fc7344ff42f953d"]}""", "application/json")
+        );
         await restore.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Contains("Super Administrator - All Privileges", (await account.EffectiveRolesAsync(owner))!);
     }

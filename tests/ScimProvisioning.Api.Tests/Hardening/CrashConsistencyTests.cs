@@ -52,54 +52,80 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
             var client = await StartAsync(token);
             var scim = $"/client/v4/accounts/{account}/scim/v2";
             using var stop = new CancellationTokenSource();
-            var workers = Enumerable.Range(0, 6).Select(worker => Task.Run(async () =>
-            {
-                var mine = new List<TrackedUser>();
-                for (var step = 0; !stop.IsCancellationRequested; step++)
-                {
-                    try
+            var workers = Enumerable
+                .Range(0, 6)
+                .Select(worker =>
+                    Task.Run(async () =>
                     {
-                        if (mine.Count == 0 || step % 3 == 0)
+                        var mine = new List<TrackedUser>();
+                        for (var step = 0; !stop.IsCancellationRequested; step++)
                         {
-                            var userName = $"crash-{round}-{worker}-{step}@example.com";
-                            using var response = await SendAsync(client, HttpMethod.Post, $"{scim}/Users", $$"""{"userName":"{{userName}}","emails":[{"value":"{{userName}}","primary":true}],"active":true}""");
-                            if (response.StatusCode == HttpStatusCode.Created)
+                            try
                             {
-                                var user = new TrackedUser(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>(), userName);
-                                mine.Add(user);
-                                users.Add(user);
-                                Interlocked.Increment(ref acknowledgedWrites);
+                                if (mine.Count == 0 || step % 3 == 0)
+                                {
+                                    var userName = $"crash-{round}-{worker}-{step}@example.com";
+                                    using var response = await SendAsync(
+                                        client,
+                                        HttpMethod.Post,
+                                        $"{scim}/Users",
+                                        $$"""{"userName":"{{userName}}","emails":[{"value":"{{userName}}","primary":true}],"active":true}"""
+                                    );
+                                    if (response.StatusCode == HttpStatusCode.Created)
+                                    {
+                                        var user = new TrackedUser(
+                                            JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>(),
+                                            userName
+                                        );
+                                        mine.Add(user);
+                                        users.Add(user);
+                                        Interlocked.Increment(ref acknowledgedWrites);
+                                    }
+                                }
+                                else if (step % 3 == 1)
+                                {
+                                    var user = mine[step % mine.Count];
+                                    var title = ++user.SentTitle;
+                                    using var response = await SendAsync(
+                                        client,
+                                        HttpMethod.Patch,
+                                        $"{scim}/Users/{user.Id}",
+                                        $$"""
+                                        {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace",
+                                        "path":"title","value":"{{title}}"}]}
+                                        """
+                                    );
+                                    if (response.IsSuccessStatusCode)
+                                    {
+                                        user.AcknowledgedTitle = Math.Max(user.AcknowledgedTitle, title);
+                                        Interlocked.Increment(ref acknowledgedWrites);
+                                    }
+                                }
+                                else
+                                {
+                                    var members = string.Join(",", mine.TakeLast(3).Select(u => $$"""{"value":"{{u.Id}}"}"""));
+                                    using var response = await SendAsync(
+                                        client,
+                                        HttpMethod.Post,
+                                        $"{scim}/Groups",
+                                        $$"""{"displayName":"crash group {{round}}-{{worker}}-{{step}}","members":[{{members}}]}"""
+                                    );
+                                    if (response.StatusCode == HttpStatusCode.Created)
+                                    {
+                                        groups[JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>()] =
+                                            new ConcurrentBag<string>(mine.TakeLast(3).Select(u => u.Id));
+                                        Interlocked.Increment(ref acknowledgedWrites);
+                                    }
+                                }
+                            }
+                            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                            {
+                                // The server died mid-request: this write was never acknowledged.
                             }
                         }
-                        else if (step % 3 == 1)
-                        {
-                            var user = mine[step % mine.Count];
-                            var title = ++user.SentTitle;
-                            using var response = await SendAsync(client, HttpMethod.Patch, $"{scim}/Users/{user.Id}",
-                                $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"{{title}}"}]}""");
-                            if (response.IsSuccessStatusCode)
-                            {
-                                user.AcknowledgedTitle = Math.Max(user.AcknowledgedTitle, title);
-                                Interlocked.Increment(ref acknowledgedWrites);
-                            }
-                        }
-                        else
-                        {
-                            var members = string.Join(",", mine.TakeLast(3).Select(u => $$"""{"value":"{{u.Id}}"}"""));
-                            using var response = await SendAsync(client, HttpMethod.Post, $"{scim}/Groups", $$"""{"displayName":"crash group {{round}}-{{worker}}-{{step}}","members":[{{members}}]}""");
-                            if (response.StatusCode == HttpStatusCode.Created)
-                            {
-                                groups[JsonNode.Parse(await response.Content.ReadAsStringAsync())!["id"]!.GetValue<string>()] = new ConcurrentBag<string>(mine.TakeLast(3).Select(u => u.Id));
-                                Interlocked.Increment(ref acknowledgedWrites);
-                            }
-                        }
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-                    {
-                        // The server died mid-request: this write was never acknowledged.
-                    }
-                }
-            })).ToList();
+                    })
+                )
+                .ToList();
 
             // Kill at a random moment once the round's traffic is flowing (a slow start must not make a round empty).
             var startedWith = Volatile.Read(ref acknowledgedWrites);
@@ -113,7 +139,9 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
             await _server.WaitForExitAsync();
             stop.Cancel();
             await Task.WhenAll(workers);
-            output.WriteLine($"round {round}: killed after {users.Count} users, {groups.Count} groups, {acknowledgedWrites} acknowledged writes in all");
+            output.WriteLine(
+                $"round {round}: killed after {users.Count} users, {groups.Count} groups, {acknowledgedWrites} acknowledged writes in all"
+            );
         }
 
         Assert.True(users.Count > 20, $"the traffic should have created users before the kills; got {users.Count}");
@@ -128,7 +156,11 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
             if (user.AcknowledgedTitle >= 0)
             {
                 // A PATCH in flight at the kill may have committed too: the stored title is the acknowledged one or later.
-                Assert.InRange(int.Parse(stored["title"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture), user.AcknowledgedTitle, user.SentTitle);
+                Assert.InRange(
+                    int.Parse(stored["title"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
+                    user.AcknowledgedTitle,
+                    user.SentTitle
+                );
             }
         }
 
@@ -136,7 +168,13 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         {
             using var response = await SendAsync(final, HttpMethod.Get, $"{api}/Groups/{groupId}");
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged group {groupId} is missing after the crashes");
-            var stored = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["members"]?.AsArray().Select(m => m!["value"]!.GetValue<string>()).ToHashSet() ?? [];
+            var stored =
+                JsonNode
+                    .Parse(await response.Content.ReadAsStringAsync())!["members"]
+                    ?.AsArray()
+                    .Select(m => m!["value"]!.GetValue<string>())
+                    .ToHashSet()
+                ?? [];
             Assert.Subset(stored, memberIds.ToHashSet());
         }
 
@@ -150,10 +188,26 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         using var connection = new SqliteConnection($"Data Source={Database};Pooling=false");
         connection.Open();
         Assert.Equal("ok", Scalar(connection, "PRAGMA integrity_check"));
-        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM (SELECT 1 FROM \"Users\" GROUP BY \"AccountId\", \"UserNameKey\" HAVING COUNT(*) > 1)"));
-        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM \"UserGroupMembers\" m LEFT JOIN \"Users\" u ON u.\"Key\" = m.\"UserKey\" WHERE u.\"Key\" IS NULL"));
-        Assert.True((long)Scalar(connection, $"SELECT COUNT(*) FROM \"Policies\" WHERE \"Access\" = 'Allow' AND \"PermissionGroupIds\" LIKE '%{PermissionGroupCatalog.SuperAdministratorId}%' AND \"MemberId\" IS NOT NULL")! >= 1,
-            "the account must keep a Super Administrator");
+        Assert.Equal(
+            0L,
+            Scalar(connection, "SELECT COUNT(*) FROM (SELECT 1 FROM \"Users\" GROUP BY \"AccountId\", \"UserNameKey\" HAVING COUNT(*) > 1)")
+        );
+        Assert.Equal(
+            0L,
+            Scalar(
+                connection,
+                "SELECT COUNT(*) FROM \"UserGroupMembers\" m LEFT JOIN \"Users\" u ON u.\"Key\" = m.\"UserKey\" WHERE u.\"Key\" IS NULL"
+            )
+        );
+        Assert.True(
+            (long)
+                Scalar(
+                    connection,
+                    $"SELECT COUNT(*) FROM \"Policies\" WHERE \"Access\" = 'Allow' AND \"PermissionGroupIds\" LIKE "
+                        + $"'%{PermissionGroupCatalog.SuperAdministratorId}%' AND \"MemberId\" IS NOT NULL"
+                )! >= 1,
+            "the account must keep a Super Administrator"
+        );
 
         var audited = new HashSet<string>(StringComparer.Ordinal);
         using (var command = connection.CreateCommand())
@@ -180,15 +234,16 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
         return command.ExecuteScalar();
     }
 
-    private Dictionary<string, string> Environment() => new()
-    {
-        ["Database__Provider"] = "Sqlite",
-        ["ConnectionStrings__Scim"] = $"Data Source={Database}",
-        ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
-        ["Scim__Profile"] = "Standard",
-        ["RateLimit__Enabled"] = "false",
-        ["Bootstrap__PrintTokensOnStartup"] = "false",
-    };
+    private Dictionary<string, string> Environment() =>
+        new()
+        {
+            ["Database__Provider"] = "Sqlite",
+            ["ConnectionStrings__Scim"] = $"Data Source={Database}",
+            ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
+            ["Scim__Profile"] = "Standard",
+            ["RateLimit__Enabled"] = "false",
+            ["Bootstrap__PrintTokensOnStartup"] = "false",
+        };
 
     private Task<string> RunVerbAsync(params string[] args) => ServerProcesses.RunVerbAsync(Environment(), args);
 
@@ -220,17 +275,13 @@ public sealed class CrashConsistencyTests(ITestOutputHelper output) : IDisposabl
                 _server.WaitForExit(5000);
             }
         }
-        catch (InvalidOperationException)
-        {
-        }
+        catch (InvalidOperationException) { }
 
         _server?.Dispose();
         try
         {
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 }

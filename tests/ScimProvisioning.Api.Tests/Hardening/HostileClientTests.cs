@@ -16,35 +16,71 @@ namespace ScimProvisioning.Api.Tests.Hardening;
 /// </summary>
 public sealed class HostileClientTests(CloudflareApiFactory factory) : IClassFixture<CloudflareApiFactory>
 {
-    private static string Jwt(string accountId, string? jti, SigningCredentials credentials, DateTime? notBefore = null, DateTime? expires = null,
-        string issuer = "scim-provisioning", string audience = "scim-provisioning", IDictionary<string, object>? header = null) =>
-        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer,
-            Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("jti", jti ?? Guid.NewGuid().ToString("N")), new Claim("account_id", accountId), new Claim("perm", TokenPermissions.ScimProvisioningEdit)]),
-            NotBefore = notBefore ?? DateTime.UtcNow.AddMinutes(-5),
-            IssuedAt = (notBefore ?? DateTime.UtcNow.AddMinutes(-5)).AddMinutes(-1),
-            Expires = expires ?? DateTime.UtcNow.AddHours(1),
-            SigningCredentials = credentials,
-            AdditionalHeaderClaims = header,
-        });
+    private static string Jwt(
+        string accountId,
+        string? jti,
+        SigningCredentials credentials,
+        DateTime? notBefore = null,
+        DateTime? expires = null,
+        string issuer = "scim-provisioning",
+        string audience = "scim-provisioning",
+        IDictionary<string, object>? header = null
+    ) =>
+        new JsonWebTokenHandler().CreateToken(
+            new SecurityTokenDescriptor
+            {
+                Issuer = issuer,
+                Audience = audience,
+                Subject = new ClaimsIdentity([
+                    new Claim("jti", jti ?? Guid.NewGuid().ToString("N")),
+                    new Claim("account_id", accountId),
+                    new Claim("perm", TokenPermissions.ScimProvisioningEdit),
+                ]),
+                NotBefore = notBefore ?? DateTime.UtcNow.AddMinutes(-5),
+                IssuedAt = (notBefore ?? DateTime.UtcNow.AddMinutes(-5)).AddMinutes(-1),
+                Expires = expires ?? DateTime.UtcNow.AddHours(1),
+                SigningCredentials = credentials,
+                AdditionalHeaderClaims = header,
+            }
+        );
 
     private static SigningCredentials Hmac(string key, string algorithm = SecurityAlgorithms.HmacSha256) =>
         new(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), algorithm);
 
     private static string Unsigned(string accountId, string jti) =>
-        Base64Url("""{"alg":"none","typ":"JWT"}""") + "." +
-        Base64Url($$"""{"jti":"{{jti}}","account_id":"{{accountId}}","perm":"{{TokenPermissions.ScimProvisioningEdit}}","iss":"scim-provisioning","aud":"scim-provisioning","exp":{{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()}}}""") + ".";
+        Base64Url("""{"alg":"none","typ":"JWT"}""")
+        + "."
+        + Base64Url(
+            $$"""
+            {"jti":"{{jti}}","account_id":"{{accountId}}","perm":"{{TokenPermissions.ScimProvisioningEdit}}","iss":"scim-provisioning",
+            "aud":"scim-provisioning","exp":{{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds()}}}
+            """
+        )
+        + ".";
 
     private static string Base64Url(string text) => Base64UrlEncoder.Encode(text);
 
     public static TheoryData<string> BadCredentials() =>
-    [
-        "alg none", "alg none with signature", "signed with another key", "HS512 with the server key", "RS256 with a stranger's key",
-        "HS256 with the RSA public key as secret", "kid pointing elsewhere", "jku header", "wrong issuer", "wrong audience", "expired",
-        "not yet valid", "revoked", "no server record", "signature stripped", "payload tampered", "empty token", "garbage",
-    ];
+        [
+            "alg none",
+            "alg none with signature",
+            "signed with another key",
+            "HS512 with the server key",
+            "RS256 with a stranger's key",
+            "HS256 with the RSA public key as secret",
+            "kid pointing elsewhere",
+            "jku header",
+            "wrong issuer",
+            "wrong audience",
+            "expired",
+            "not yet valid",
+            "revoked",
+            "no server record",
+            "signature stripped",
+            "payload tampered",
+            "empty token",
+            "garbage",
+        ];
 
     [Theory]
     [MemberData(nameof(BadCredentials))]
@@ -59,15 +95,54 @@ public sealed class HostileClientTests(CloudflareApiFactory factory) : IClassFix
             "alg none" => Unsigned(account.AccountId, jti),
             "alg none with signature" => Unsigned(account.AccountId, jti) + good.Split('.')[2],
             "signed with another key" => Jwt(account.AccountId, jti, Hmac("another-key-that-is-long-enough-for-hmac-sha256-000")),
-            "HS512 with the server key" => Jwt(account.AccountId, jti, Hmac(ScimApiFactory.SigningKey + ScimApiFactory.SigningKey, SecurityAlgorithms.HmacSha512)),
-            "RS256 with a stranger's key" => Jwt(account.AccountId, jti, new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256)),
-            "HS256 with the RSA public key as secret" => Jwt(account.AccountId, jti, Hmac(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()))),
-            "kid pointing elsewhere" => Jwt(account.AccountId, jti, new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes("another-key-that-is-long-enough-for-hmac-sha256-000")) { KeyId = "../../keys/server" }, SecurityAlgorithms.HmacSha256)),
-            "jku header" => Jwt(account.AccountId, jti, Hmac("another-key-that-is-long-enough-for-hmac-sha256-000"), header: new Dictionary<string, object> { ["jku"] = "http://127.0.0.1:1/keys" }),
+            "HS512 with the server key" => Jwt(
+                account.AccountId,
+                jti,
+                Hmac(ScimApiFactory.SigningKey + ScimApiFactory.SigningKey, SecurityAlgorithms.HmacSha512)
+            ),
+            "RS256 with a stranger's key" => Jwt(
+                account.AccountId,
+                jti,
+                new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256)
+            ),
+            "HS256 with the RSA public key as secret" => Jwt(
+                account.AccountId,
+                jti,
+                Hmac(Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()))
+            ),
+            "kid pointing elsewhere" => Jwt(
+                account.AccountId,
+                jti,
+                new SigningCredentials(
+                    new SymmetricSecurityKey(Encoding.UTF8.GetBytes("another-key-that-is-long-enough-for-hmac-sha256-000"))
+                    {
+                        KeyId = "../../keys/server",
+                    },
+                    SecurityAlgorithms.HmacSha256
+                )
+            ),
+            "jku header" => Jwt(
+                account.AccountId,
+                jti,
+                Hmac("another-key-that-is-long-enough-for-hmac-sha256-000"),
+                header: new Dictionary<string, object> { ["jku"] = "http://127.0.0.1:1/keys" }
+            ),
             "wrong issuer" => Jwt(account.AccountId, jti, Hmac(ScimApiFactory.SigningKey), issuer: "someone-else"),
             "wrong audience" => Jwt(account.AccountId, jti, Hmac(ScimApiFactory.SigningKey), audience: "someone-else"),
-            "expired" => Jwt(account.AccountId, jti, Hmac(ScimApiFactory.SigningKey), notBefore: DateTime.UtcNow.AddHours(-3), expires: DateTime.UtcNow.AddHours(-1)),
-            "not yet valid" => Jwt(account.AccountId, jti, Hmac(ScimApiFactory.SigningKey), notBefore: DateTime.UtcNow.AddHours(1), expires: DateTime.UtcNow.AddHours(2)),
+            "expired" => Jwt(
+                account.AccountId,
+                jti,
+                Hmac(ScimApiFactory.SigningKey),
+                notBefore: DateTime.UtcNow.AddHours(-3),
+                expires: DateTime.UtcNow.AddHours(-1)
+            ),
+            "not yet valid" => Jwt(
+                account.AccountId,
+                jti,
+                Hmac(ScimApiFactory.SigningKey),
+                notBefore: DateTime.UtcNow.AddHours(1),
+                expires: DateTime.UtcNow.AddHours(2)
+            ),
             "revoked" => await RevokedTokenAsync(account),
             "no server record" => Jwt(account.AccountId, null, Hmac(ScimApiFactory.SigningKey)),
             "signature stripped" => string.Join('.', good.Split('.')[..2]) + ".",
@@ -79,7 +154,10 @@ public sealed class HostileClientTests(CloudflareApiFactory factory) : IClassFix
 
         var before = await DatabaseSnapshot.TakeAsync(factory.Services);
         using var client = factory.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, account.ScimBase + "/Users") { Content = TestAccount.Body("""{"userName":"intruder@example.com"}""", "application/scim+json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, account.ScimBase + "/Users")
+        {
+            Content = TestAccount.Body("""{"userName":"intruder@example.com"}""", "application/scim+json"),
+        };
         request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + token);
         var response = await client.SendAsync(request);
 
@@ -125,7 +203,10 @@ public sealed class HostileClientTests(CloudflareApiFactory factory) : IClassFix
         var before = await DatabaseSnapshot.TakeAsync(factory.Services);
         using var client = factory.ClientWithToken(theirs.ScimToken);
 
-        var response = await client.PostAsync(mine.ScimBase + "/Users", TestAccount.Body("""{"userName":"cross@example.com"}""", "application/scim+json"));
+        var response = await client.PostAsync(
+            mine.ScimBase + "/Users",
+            TestAccount.Body("""{"userName":"cross@example.com"}""", "application/scim+json")
+        );
 
         await response.AssertScimErrorAsync(HttpStatusCode.Forbidden);
         Assert.Equal(before, await DatabaseSnapshot.TakeAsync(factory.Services));
@@ -135,7 +216,14 @@ public sealed class HostileClientTests(CloudflareApiFactory factory) : IClassFix
     public async Task Responses_name_no_server_and_are_not_cached()
     {
         var account = await factory.CreateAccountAsync();
-        foreach (var response in new[] { await account.GetAsync("/Users"), await account.GetAsync("/Users/0123456789abcdef0123456789abcdef"), await factory.CreateClient().GetAsync(account.ScimBase + "/Users") })
+        foreach (
+            var response in new[]
+            {
+                await account.GetAsync("/Users"),
+                await account.GetAsync("/Users/0123456789abcdef0123456789abcdef"),
+                await factory.CreateClient().GetAsync(account.ScimBase + "/Users"),
+            }
+        )
         {
             Assert.False(response.Headers.Contains("Server"));
             Assert.False(response.Headers.Contains("X-Powered-By"));
@@ -149,18 +237,31 @@ public sealed class HostileClientTests(CloudflareApiFactory factory) : IClassFix
     {
         var account = await factory.CreateAccountAsync();
         const string password = "Corr3ct-Horse-Battery-Staple!";
-        var issued = await (await account.AdminPostAsync("/tokens", """{"name":"ci","permissions":["SCIM Provisioning: Edit"]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var issued = await (
+            await account.AdminPostAsync("/tokens", """{"name":"ci","permissions":["SCIM Provisioning: Edit"]}""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var newToken = issued["result"]!["value"]!.GetValue<string>();
 
         // An IdP's first sync: users with passwords (Okta sends them), a group push, updates, a deprovision, and
         // requests with bad and good tokens in between.
-        var id = (await (await account.PostAsync("/Users", $$"""{"userName":"logged@example.com","password":"{{password}}","emails":[{"value":"logged@example.com","primary":true}]}""")).AssertStatusAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var id = (
+            await (
+                await account.PostAsync(
+                    "/Users",
+                    $$"""
+                    {"userName":"logged@example.com","password":"{{password}}","emails":[{"value":"logged@example.com","primary":true}]}
+                    """
+                )
+            ).AssertStatusAsync(HttpStatusCode.Created)
+        )["id"]!.GetValue<string>();
         await account.PutAsync($"/Users/{id}", $$"""{"userName":"logged@example.com","password":"{{password}}","active":true}""");
         await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"replace","path":"password","value":"{{password}}"}]""");
         await account.PostAsync("/Groups", $$"""{"displayName":"Logged Group","members":[{"value":"{{id}}"}]}""");
         await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":false}]""");
         await factory.ClientWithToken(newToken + "x").GetAsync(account.ScimBase + "/Users");
-        await factory.ClientWithToken(newToken).GetAsync(account.ScimBase + "/Users?filter=" + Uri.EscapeDataString($"userName eq \"{password}\""));
+        await factory
+            .ClientWithToken(newToken)
+            .GetAsync(account.ScimBase + "/Users?filter=" + Uri.EscapeDataString($"userName eq \"{password}\""));
         await account.PostAsync("/Users", "{\"userName\":\"" + password + "\",");
 
         var log = string.Join('\n', factory.Logs.Events);

@@ -1,7 +1,7 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
-using System.Text.Json.Nodes;
 using ScimProvisioning.Api.Tests.Infrastructure;
 using ScimProvisioning.Scim.Tests.Properties;
 
@@ -19,13 +19,18 @@ public sealed class HostileHttpProperties(StandardApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("property@example.com");
-        var outcomes = await RunAsync(HostileInputGenerators.Document, 1200, (text, i) => (i % 4) switch
-        {
-            0 => account.PostAsync("/Users", text),
-            1 => account.PutAsync($"/Users/{id}", text),
-            2 => account.PostAsync("/Groups", text),
-            _ => account.PostAsync("/Users/.search", text),
-        });
+        var outcomes = await RunAsync(
+            HostileInputGenerators.Document,
+            1200,
+            (text, i) =>
+                (i % 4) switch
+                {
+                    0 => account.PostAsync("/Users", text),
+                    1 => account.PutAsync($"/Users/{id}", text),
+                    2 => account.PostAsync("/Groups", text),
+                    _ => account.PostAsync("/Users/.search", text),
+                }
+        );
         Assert.True(outcomes.Errors > 600, $"most random documents should be refused; {outcomes.Errors} of 1200 were");
     }
 
@@ -35,8 +40,11 @@ public sealed class HostileHttpProperties(StandardApiFactory factory) : IClassFi
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("patched@example.com");
         var group = await account.CreateGroupAsync("Patched Group");
-        var outcomes = await RunAsync(HostileInputGenerators.PatchDocument, 1200, (text, i) =>
-            account.PatchAsync(i % 2 == 0 ? $"/Users/{user}" : $"/Groups/{group}", text));
+        var outcomes = await RunAsync(
+            HostileInputGenerators.PatchDocument,
+            1200,
+            (text, i) => account.PatchAsync(i % 2 == 0 ? $"/Users/{user}" : $"/Groups/{group}", text)
+        );
         Assert.True(outcomes.Successes > 20, $"some random PATCH requests should apply; {outcomes.Successes} of 1200 did");
     }
 
@@ -45,8 +53,11 @@ public sealed class HostileHttpProperties(StandardApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         await account.CreateUserAsync("filtered@example.com");
-        await RunAsync(HostileInputGenerators.FilterText, 1200, (text, i) =>
-            account.GetAsync((i % 2 == 0 ? "/Users" : "/Groups") + "?filter=" + Uri.EscapeDataString(text)));
+        await RunAsync(
+            HostileInputGenerators.FilterText,
+            1200,
+            (text, i) => account.GetAsync((i % 2 == 0 ? "/Users" : "/Groups") + "?filter=" + Uri.EscapeDataString(text))
+        );
     }
 
     private sealed record Outcomes(int Successes, int Errors);
@@ -60,7 +71,9 @@ public sealed class HostileHttpProperties(StandardApiFactory factory) : IClassFi
             using var response = await send(samples[i], i);
             var text = await response.Content.ReadAsStringAsync();
             var status = (int)response.StatusCode;
-            var fail = $"case {i + 1} of {cases} (SCIM_PROPERTY_SEED={PropertyRunner.Seed}): {samples[i]}\n→ {status} {text[..Math.Min(text.Length, 300)]}";
+            var fail =
+                $"case {i + 1} of {cases} (SCIM_PROPERTY_SEED={PropertyRunner.Seed}): {samples[i]}\n→ {status} "
+                + $"{text[..Math.Min(text.Length, 300)]}";
             if (status is >= 200 and < 300)
             {
                 successes++;

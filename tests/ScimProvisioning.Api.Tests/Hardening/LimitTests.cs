@@ -9,17 +9,17 @@ public sealed class LowLimitsFactory : ScimApiFactory
     protected override string Profile => "Standard";
 
     protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-    [
-        .. base.Settings(),
-        new("Scim:MaxMembersPerRequest", "3"),
-        new("Scim:MaxPatchOperations", "2"),
-        new("Scim:MaxFilterLength", "40"),
-        new("Scim:MaxFilterDepth", "3"),
-        new("Scim:MaxPageSize", "5"),
-        new("Scim:MaxRequestBodyBytes", "2000"),
-        new("Scim:BulkMaxOperations", "2"),
-        new("Scim:BulkMaxPayloadBytes", "3000"),
-    ];
+        [
+            .. base.Settings(),
+            new("Scim:MaxMembersPerRequest", "3"),
+            new("Scim:MaxPatchOperations", "2"),
+            new("Scim:MaxFilterLength", "40"),
+            new("Scim:MaxFilterDepth", "3"),
+            new("Scim:MaxPageSize", "5"),
+            new("Scim:MaxRequestBodyBytes", "2000"),
+            new("Scim:BulkMaxOperations", "2"),
+            new("Scim:BulkMaxPayloadBytes", "3000"),
+        ];
 }
 
 public sealed class LimitTests(LowLimitsFactory factory) : IClassFixture<LowLimitsFactory>
@@ -36,14 +36,22 @@ public sealed class LimitTests(LowLimitsFactory factory) : IClassFixture<LowLimi
 
         var before = await DatabaseSnapshot.TakeAsync(factory.Services);
         var members = string.Join(",", ids.Select(id => $$"""{"value":"{{id}}"}"""));
-        var body = await (await account.PostAsync("/Groups", $$"""{"displayName":"Too Many","members":[{{members}}]}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        var body = await (
+            await account.PostAsync("/Groups", $$"""{"displayName":"Too Many","members":[{{members}}]}""")
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains("MaxMembersPerRequest", body["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(before, await DatabaseSnapshot.TakeAsync(factory.Services));
 
         var group = await account.CreateGroupAsync("Just Enough");
-        await (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{{members}}]}]""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (
+            await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{{members}}]}]""")
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         var three = string.Join(",", ids.Take(3).Select(id => $$"""{"value":"{{id}}"}"""));
-        Assert.True((await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{{three}}]}]""")).IsSuccessStatusCode);
+        Assert.True(
+            (
+                await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{{three}}]}]""")
+            ).IsSuccessStatusCode
+        );
     }
 
     [Fact]
@@ -51,10 +59,22 @@ public sealed class LimitTests(LowLimitsFactory factory) : IClassFixture<LowLimi
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("ops@example.com");
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"title","value":"a"},{"op":"replace","path":"title","value":"b"},{"op":"replace","path":"title","value":"c"}]"""))
-            .AssertScimErrorAsync(HttpStatusCode.BadRequest, "tooMany");
-        await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"" + new string('x', 40) + "\""))).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
-        await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("((((title pr))))"))).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+        await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """
+                [{"op":"replace","path":"title","value":"a"},{"op":"replace","path":"title","value":"b"},{"op":"replace","path":"title",
+                "value":"c"}]
+                """
+            )
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "tooMany");
+        await (
+            await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"" + new string('x', 40) + "\""))
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+        await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("((((title pr))))"))).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidFilter"
+        );
         Assert.Equal(HttpStatusCode.OK, (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("(title pr)"))).StatusCode);
     }
 
@@ -62,9 +82,21 @@ public sealed class LimitTests(LowLimitsFactory factory) : IClassFixture<LowLimi
     public async Task Body_and_bulk_sizes_are_413_and_count_is_clamped()
     {
         var account = await factory.CreateAccountAsync();
-        await (await account.PostAsync("/Users", "{\"userName\":\"big@example.com\",\"title\":\"" + new string('t', 2100) + "\"}")).AssertScimErrorAsync(HttpStatusCode.RequestEntityTooLarge);
-        var three = string.Join(",", Enumerable.Range(0, 3).Select(i => $$"""{"method":"POST","path":"/Users","bulkId":"b{{i}}","data":{"userName":"b{{i}}@example.com"} }"""));
-        await (await account.PostAsync("/Bulk", $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{{three}}]}""")).AssertScimErrorAsync(HttpStatusCode.RequestEntityTooLarge);
+        await (
+            await account.PostAsync("/Users", "{\"userName\":\"big@example.com\",\"title\":\"" + new string('t', 2100) + "\"}")
+        ).AssertScimErrorAsync(HttpStatusCode.RequestEntityTooLarge);
+        var three = string.Join(
+            ",",
+            Enumerable
+                .Range(0, 3)
+                .Select(i => $$"""{"method":"POST","path":"/Users","bulkId":"b{{i}}","data":{"userName":"b{{i}}@example.com"} }""")
+        );
+        await (
+            await account.PostAsync(
+                "/Bulk",
+                $$"""{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],"Operations":[{{three}}]}"""
+            )
+        ).AssertScimErrorAsync(HttpStatusCode.RequestEntityTooLarge);
         var page = await (await account.GetAsync("/Users?count=500")).AssertStatusAsync(HttpStatusCode.OK);
         Assert.True(page["itemsPerPage"]!.GetValue<int>() <= 5);
     }

@@ -6,7 +6,15 @@ using ScimProvisioning.Api.Tests.Infrastructure;
 namespace ScimProvisioning.Api.Tests.Hardening;
 
 /// <summary>One wrong-typed value: where it goes (attribute path within the resource) and the JSON sent.</summary>
-public sealed record WrongValue(string Resource, string SchemaId, bool Extension, string Attribute, string? SubAttribute, bool MultiValued, JsonNode Value)
+public sealed record WrongValue(
+    string Resource,
+    string SchemaId,
+    bool Extension,
+    string Attribute,
+    string? SubAttribute,
+    bool MultiValued,
+    JsonNode Value
+)
 {
     public string Path => SubAttribute is null ? Attribute : $"{Attribute}.{SubAttribute}";
 
@@ -29,7 +37,10 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
     /// <summary>Every wrong value /Schemas implies, for the User (core and extensions) and Group resources.</summary>
     private static async Task<List<WrongValue>> CasesAsync(TestAccount account)
     {
-        var schemas = (await (await account.GetAsync("/Schemas")).AssertStatusAsync(HttpStatusCode.OK))["Resources"]!.AsArray().Cast<JsonObject>().ToList();
+        var schemas = (await (await account.GetAsync("/Schemas")).AssertStatusAsync(HttpStatusCode.OK))["Resources"]!
+            .AsArray()
+            .Cast<JsonObject>()
+            .ToList();
         var cases = new List<WrongValue>();
         foreach (var schema in schemas)
         {
@@ -42,7 +53,9 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
                 var multiValued = attribute["multiValued"]!.GetValue<bool>();
                 var complex = attribute["type"]!.GetValue<string>() == "complex";
                 var subs = complex ? attribute["subAttributes"]!.AsArray().Cast<JsonObject>().ToList() : [];
-                foreach (var wrong in WrongFor(attribute, multiValued, hasValueSub: subs.Any(s => s["name"]!.GetValue<string>() == "value")))
+                foreach (
+                    var wrong in WrongFor(attribute, multiValued, hasValueSub: subs.Any(s => s["name"]!.GetValue<string>() == "value"))
+                )
                 {
                     cases.Add(new WrongValue(resource, id, extension, name, null, multiValued, wrong));
                 }
@@ -79,12 +92,19 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
                 : [JsonValue.Create("text"), JsonValue.Create(42), JsonValue.Create(true), new JsonArray("x")],
             "boolean" => [JsonValue.Create(42), JsonValue.Create("maybe"), new JsonArray(true), new JsonObject { ["x"] = true }],
             "integer" or "decimal" => [JsonValue.Create("text"), JsonValue.Create(true), new JsonArray(1), new JsonObject { ["x"] = 1 }],
-            "dateTime" => [JsonValue.Create(42), JsonValue.Create("not a date"), new JsonArray("2020-01-01T00:00:00Z"), new JsonObject { ["x"] = 1 }],
+            "dateTime" =>
+            [
+                JsonValue.Create(42),
+                JsonValue.Create("not a date"),
+                new JsonArray("2020-01-01T00:00:00Z"),
+                new JsonObject { ["x"] = 1 },
+            ],
             _ => [JsonValue.Create(42), JsonValue.Create(true), new JsonArray("x"), new JsonObject { ["x"] = "y" }],
         };
     }
 
-    /// <summary>The attribute's value inside a resource body: a sub-attribute goes into its complex value (an element for a multi-valued one).</summary>
+    /// <summary>The attribute's value inside a resource body: a sub-attribute goes into its complex value (an element for a multi-valued
+    /// one).</summary>
     private static JsonNode Placed(WrongValue wrong, string userName)
     {
         if (wrong.SubAttribute is null)
@@ -105,16 +125,24 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
 
     private static JsonObject Body(WrongValue wrong, string userName, string? memberId)
     {
-        JsonObject body = wrong.Resource == "User"
-            ? new JsonObject
-            {
-                ["schemas"] = new JsonArray(UserUrn, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
-                ["userName"] = userName,
-                ["name"] = new JsonObject { ["givenName"] = "Wrong", ["familyName"] = "Type" },
-                ["emails"] = new JsonArray(new JsonObject { ["value"] = userName, ["type"] = "work", ["primary"] = true }),
-                ["active"] = true,
-            }
-            : new JsonObject { ["schemas"] = new JsonArray(GroupUrn), ["displayName"] = "Wrong " + userName };
+        JsonObject body =
+            wrong.Resource == "User"
+                ? new JsonObject
+                {
+                    ["schemas"] = new JsonArray(UserUrn, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
+                    ["userName"] = userName,
+                    ["name"] = new JsonObject { ["givenName"] = "Wrong", ["familyName"] = "Type" },
+                    ["emails"] = new JsonArray(
+                        new JsonObject
+                        {
+                            ["value"] = userName,
+                            ["type"] = "work",
+                            ["primary"] = true,
+                        }
+                    ),
+                    ["active"] = true,
+                }
+                : new JsonObject { ["schemas"] = new JsonArray(GroupUrn), ["displayName"] = "Wrong " + userName };
         var placed = Placed(wrong, userName);
         if (wrong.Resource == "Group" && wrong.Attribute == "members" && wrong.SubAttribute is not null && wrong.SubAttribute != "value")
         {
@@ -148,7 +176,9 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
             return $"400 but scimType {body["scimType"]}: {detail}";
         }
 
-        return detail.Contains(wrong.SubAttribute ?? wrong.Attribute, StringComparison.OrdinalIgnoreCase) ? null : $"the detail does not name the attribute: {detail}";
+        return detail.Contains(wrong.SubAttribute ?? wrong.Attribute, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"the detail does not name the attribute: {detail}";
     }
 
     [Fact]
@@ -179,18 +209,45 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
             // PATCH sets the attribute by path; one element may stand for a multi-valued target (RFC 7644 §3.5.2.1),
             // and a member id may be a bare string, so those two shapes are not wrong there.
             var patchValue = wrong.SubAttribute is null ? wrong.Value : Placed(wrong, userName);
-            var patchAllowed = !(wrong.MultiValued && wrong.SubAttribute is null && (wrong.Value is JsonObject ||
-                (wrong.Attribute == "members" && wrong.Value.GetValueKind() == JsonValueKind.String)));
-            if (wrong.Resource == "Group" && wrong.Attribute == "members" && wrong.SubAttribute is not null && wrong.SubAttribute != "value")
+            var patchAllowed = !(
+                wrong.MultiValued
+                && wrong.SubAttribute is null
+                && (wrong.Value is JsonObject || (wrong.Attribute == "members" && wrong.Value.GetValueKind() == JsonValueKind.String))
+            );
+            if (
+                wrong.Resource == "Group"
+                && wrong.Attribute == "members"
+                && wrong.SubAttribute is not null
+                && wrong.SubAttribute != "value"
+            )
             {
                 patchValue[0]!["value"] = memberId;
             }
 
             if (patchAllowed && (Standard || CloudflareChanges(wrong)))
             {
-                var operations = new JsonArray(new JsonObject { ["op"] = "replace", ["path"] = qualified, ["value"] = patchValue.DeepClone() });
-                requests.Add(("PATCH", () => account.PatchAsync(target,
-                    new JsonObject { ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:PatchOp"), ["Operations"] = operations }.ToJsonString())));
+                var operations = new JsonArray(
+                    new JsonObject
+                    {
+                        ["op"] = "replace",
+                        ["path"] = qualified,
+                        ["value"] = patchValue.DeepClone(),
+                    }
+                );
+                requests.Add(
+                    (
+                        "PATCH",
+                        () =>
+                            account.PatchAsync(
+                                target,
+                                new JsonObject
+                                {
+                                    ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:PatchOp"),
+                                    ["Operations"] = operations,
+                                }.ToJsonString()
+                            )
+                    )
+                );
             }
 
             foreach (var (verb, send) in requests)
@@ -213,7 +270,15 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
                 var bulk = new JsonObject
                 {
                     ["schemas"] = new JsonArray("urn:ietf:params:scim:api:messages:2.0:BulkRequest"),
-                    ["Operations"] = new JsonArray(new JsonObject { ["method"] = "POST", ["path"] = collection, ["bulkId"] = "b1", ["data"] = body.DeepClone() }),
+                    ["Operations"] = new JsonArray(
+                        new JsonObject
+                        {
+                            ["method"] = "POST",
+                            ["path"] = collection,
+                            ["bulkId"] = "b1",
+                            ["data"] = body.DeepClone(),
+                        }
+                    ),
                 };
                 var before = await DatabaseSnapshot.TakeAsync(factory.Services);
                 var answer = await (await account.PostAsync("/Bulk", bulk.ToJsonString())).AssertStatusAsync(HttpStatusCode.OK);
@@ -237,9 +302,14 @@ public abstract class WrongTypeTests(ScimApiFactory factory)
 
     /// <summary>What a Cloudflare-profile PATCH changes at all (everything else is ignored, as Cloudflare's API does).</summary>
     private static bool CloudflareChanges(WrongValue wrong) =>
-        wrong.Resource == "Group" ||
-        (!wrong.Extension && (wrong.Attribute is "userName" or "active" ||
-                              (wrong.Attribute == "name" && wrong.SubAttribute is null or "givenName" or "familyName")));
+        wrong.Resource == "Group"
+        || (
+            !wrong.Extension
+            && (
+                wrong.Attribute is "userName" or "active"
+                || (wrong.Attribute == "name" && wrong.SubAttribute is null or "givenName" or "familyName")
+            )
+        );
 }
 
 public sealed class StandardWrongTypeTests(StandardApiFactory factory) : WrongTypeTests(factory), IClassFixture<StandardApiFactory>

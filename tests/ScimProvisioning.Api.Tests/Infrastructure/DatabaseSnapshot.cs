@@ -20,9 +20,12 @@ public static class DatabaseSnapshot
         var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
         await db.Database.OpenConnectionAsync();
         var connection = db.Database.GetDbConnection();
-        var tables = await ColumnAsync(connection, db.Database.IsSqlite()
-            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-            : "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename");
+        var tables = await ColumnAsync(
+            connection,
+            db.Database.IsSqlite()
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                : "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+        );
 
         var fingerprints = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var table in tables)
@@ -52,15 +55,16 @@ public static class DatabaseSnapshot
         return fingerprints;
     }
 
-    private static string Render(object value) => value switch
-    {
-        DBNull => "<null>",
-        byte[] bytes => Convert.ToHexString(bytes),
-        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
-        DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? string.Empty,
-    };
+    private static string Render(object value) =>
+        value switch
+        {
+            DBNull => "<null>",
+            byte[] bytes => Convert.ToHexString(bytes),
+            DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
+            DateTimeOffset time => time.ToString("O", CultureInfo.InvariantCulture),
+            IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+            _ => value.ToString() ?? string.Empty,
+        };
 
     private static async Task<List<string>> ColumnAsync(DbConnection connection, string sql)
     {

@@ -9,12 +9,14 @@ namespace ScimProvisioning.Api.Tests.Infrastructure;
 /// </summary>
 public static class PostgresTestServer
 {
-    public static string? ConnectionString => Environment.GetEnvironmentVariable("SCIM_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
+    public static string? ConnectionString =>
+        Environment.GetEnvironmentVariable("SCIM_TEST_POSTGRES") is { Length: > 0 } value ? value : null;
 
     public static bool Available => ConnectionString is not null;
 
     public static bool Selected =>
-        Available && string.Equals(Environment.GetEnvironmentVariable("SCIM_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase);
+        Available
+        && string.Equals(Environment.GetEnvironmentVariable("SCIM_TEST_PROVIDER"), "Postgres", StringComparison.OrdinalIgnoreCase);
 
     public const string SkipReason =
         "PostgreSQL is not configured: set SCIM_TEST_POSTGRES to a connection string (see README, 'Tests on PostgreSQL').";
@@ -46,8 +48,6 @@ public static class PostgresTestServer
             command.CommandText = $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)";
             command.ExecuteNonQuery();
         }
-        catch (NpgsqlException)
-        {
-        }
+        catch (NpgsqlException) { }
     }
 }

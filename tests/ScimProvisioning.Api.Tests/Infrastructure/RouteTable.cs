@@ -11,9 +11,14 @@ public static class RouteTable
 {
     /// <summary>Every registered endpoint as (method, pattern without a trailing slash); "*" for any method.</summary>
     public static List<(string Method, string Pattern)> Of(IServiceProvider services) =>
-        services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(method => (method, "/" + e.RoutePattern.RawText!.Trim('/'))))
+        services
+            .GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e =>
+                (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(method =>
+                    (method, "/" + e.RoutePattern.RawText!.Trim('/'))
+                )
+            )
             .Distinct()
             .ToList();
 

@@ -29,16 +29,20 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
     private string? _postgresDatabase;
 
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
-    [
-        .. UsePostgres
-            ? new KeyValuePair<string, string?>[] { new("Database:Provider", "Postgres"), new("ConnectionStrings:Scim", PostgresConnection()) }
-            : [new("Database:Provider", "Sqlite"), new("ConnectionStrings:Scim", $"Data Source={DatabasePath}")],
-        new("Auth:SigningKey", SigningKey),
-        new("Scim:Profile", Profile),
-        new("RateLimit:Enabled", "false"),
-        new("Bootstrap:PrintTokensOnStartup", "false"),
-        new("Auth:RevocationCacheSeconds", "0"),
-    ];
+        [
+            .. UsePostgres
+                ? new KeyValuePair<string, string?>[]
+                {
+                    new("Database:Provider", "Postgres"),
+                    new("ConnectionStrings:Scim", PostgresConnection()),
+                }
+                : [new("Database:Provider", "Sqlite"), new("ConnectionStrings:Scim", $"Data Source={DatabasePath}")],
+            new("Auth:SigningKey", SigningKey),
+            new("Scim:Profile", Profile),
+            new("RateLimit:Enabled", "false"),
+            new("Bootstrap:PrintTokensOnStartup", "false"),
+            new("Auth:RevocationCacheSeconds", "0"),
+        ];
 
     /// <summary>Every log event the server wrote, rendered with its properties (see <see cref="LogCapture"/>).</summary>
     public LogCapture Logs { get; } = new();
@@ -58,9 +62,18 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
     public async Task<TestAccount> CreateAccountAsync(string superAdministratorEmail = "owner@example.com")
     {
         using var scope = Services.CreateScope();
-        var account = await scope.ServiceProvider.GetRequiredService<AccountSetup>().CreateAsync("Test account", superAdministratorEmail, CancellationToken.None);
+        var account = await scope
+            .ServiceProvider.GetRequiredService<AccountSetup>()
+            .CreateAsync("Test account", superAdministratorEmail, CancellationToken.None);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
-        var scim = await tokens.CreateAsync(Actor.System, account.Id, "test scim", [TokenPermissions.ScimProvisioningEdit], null, CancellationToken.None);
+        var scim = await tokens.CreateAsync(
+            Actor.System,
+            account.Id,
+            "test scim",
+            [TokenPermissions.ScimProvisioningEdit],
+            null,
+            CancellationToken.None
+        );
         var admin = await tokens.CreateAsync(Actor.System, account.Id, "test admin", TokenPermissions.All, null, CancellationToken.None);
         return new TestAccount(this, account.Id, scim.Value, scim.Record.Id, admin.Value);
     }
@@ -68,8 +81,11 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
     public async Task<string> CreateTokenAsync(string accountId, IReadOnlyList<string> permissions, DateTime? expiresOn = null)
     {
         using var scope = Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<TokenService>()
-            .CreateAsync(Actor.System, accountId, "test", permissions, expiresOn, CancellationToken.None)).Value;
+        return (
+            await scope
+                .ServiceProvider.GetRequiredService<TokenService>()
+                .CreateAsync(Actor.System, accountId, "test", permissions, expiresOn, CancellationToken.None)
+        ).Value;
     }
 
     public HttpClient ClientWithToken(string? token)
@@ -98,9 +114,7 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 }
 

@@ -57,9 +57,7 @@ public static class ServerProcesses
                     return (process, client);
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
+            catch (HttpRequestException) { }
 
             await Task.Delay(200);
         }

@@ -52,14 +52,22 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
     }
 
     /// <summary>Creates a user (Okta's shape) and returns its id.</summary>
-    public async Task<string> CreateUserAsync(string userName, string? givenName = "Given", string? familyName = "Family", string? externalId = null)
+    public async Task<string> CreateUserAsync(
+        string userName,
+        string? givenName = "Given",
+        string? familyName = "Family",
+        string? externalId = null
+    )
     {
-        var response = await PostAsync("/Users", $$"""
+        var response = await PostAsync(
+            "/Users",
+            $$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"{{userName}}",
              "name":{"givenName":"{{givenName}}","familyName":"{{familyName}}"},
              "emails":[{"primary":true,"value":"{{userName}}","type":"work"}],
              "externalId":{{(externalId is null ? "null" : $"\"{externalId}\"")}},"active":true}
-            """);
+            """
+        );
         var body = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create user: {(int)response.StatusCode} {body}");
         return body["id"]!.GetValue<string>();
@@ -69,7 +77,10 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
     public async Task<string> CreateGroupAsync(string displayName, params string[] memberIds)
     {
         var members = string.Join(",", memberIds.Select(m => $$"""{"value":"{{m}}"}"""));
-        var response = await PostAsync("/Groups", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"{{displayName}}","members":[{{members}}]}""");
+        var response = await PostAsync(
+            "/Groups",
+            $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"{{displayName}}","members":[{{members}}]}"""
+        );
         var body = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create group: {(int)response.StatusCode} {body}");
         return body["id"]!.GetValue<string>();
@@ -83,16 +94,23 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
     }
 
     public async Task<List<string>> MemberValuesAsync(string groupId) =>
-        (await GetGroupAsync(groupId))["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+        (await GetGroupAsync(groupId))["members"]!
+            .AsArray()
+            .Select(m => m!["value"]!.GetValue<string>())
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>The id of the account's first Super Administrator (created with the account).</summary>
-    public Task<string> OwnerUserIdAsync() => QueryAsync(db => db.Users.Where(u => u.AccountId == AccountId).OrderBy(u => u.Key).Select(u => u.Id).FirstAsync());
+    public Task<string> OwnerUserIdAsync() =>
+        QueryAsync(db => db.Users.Where(u => u.AccountId == AccountId).OrderBy(u => u.Key).Select(u => u.Id).FirstAsync());
 
     public Task<HttpResponseMessage> AdminGetAsync(string relative) => Admin.GetAsync(AdminBase + relative);
 
-    public Task<HttpResponseMessage> AdminPostAsync(string relative, string json) => Admin.PostAsync(AdminBase + relative, Body(json, "application/json"));
+    public Task<HttpResponseMessage> AdminPostAsync(string relative, string json) =>
+        Admin.PostAsync(AdminBase + relative, Body(json, "application/json"));
 
-    public Task<HttpResponseMessage> AdminPutAsync(string relative, string json) => Admin.PutAsync(AdminBase + relative, Body(json, "application/json"));
+    public Task<HttpResponseMessage> AdminPutAsync(string relative, string json) =>
+        Admin.PutAsync(AdminBase + relative, Body(json, "application/json"));
 
     public Task<HttpResponseMessage> AdminDeleteAsync(string relative) => Admin.DeleteAsync(AdminBase + relative);
 
@@ -110,8 +128,12 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
     }
 
     /// <summary>A policy body granting roles at account scope.</summary>
-    public string AccountPolicy(string access, params string[] roleIds) =>
-        $$"""{"access":"{{access}}","permission_groups":[{{string.Join(",", roleIds.Select(r => $$"""{"id":"{{r}}"}"""))}}],"resource_groups":[{"scope":{"key":"com.cloudflare.api.account.{{AccountId}}","objects":[{"key":"*"}]} } ]}""";
+    public string AccountPolicy(string access, params string[] roleIds)
+    {
+        var roles = string.Join(",", roleIds.Select(r => $$"""{"id":"{{r}}"}"""));
+        var scope = $$"""{"key":"com.cloudflare.api.account.{{AccountId}}","objects":[{"key":"*"}]}""";
+        return $$"""{"access":"{{access}}","permission_groups":[{{roles}}],"resource_groups":[{"scope":{{scope}} } ]}""";
+    }
 
     public async Task<JsonObject> GetUserAsync(string id)
     {
@@ -133,18 +155,61 @@ public sealed class TestAccount(ScimApiFactory factory, string accountId, string
         QueryAsync(db => db.Members.Where(m => m.AccountId == AccountId && m.User.Id == userId).Select(m => m.Id).SingleOrDefaultAsync());
 
     /// <summary>A fingerprint of every row this account owns, to prove a refused request changed nothing.</summary>
-    public Task<string> SnapshotAsync() => QueryAsync(async db =>
-    {
-        var users = await db.Users.AsNoTracking().Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery().Where(u => u.AccountId == AccountId).OrderBy(u => u.Key).ToListAsync();
-        var members = await db.Members.AsNoTracking().Where(m => m.AccountId == AccountId).OrderBy(m => m.Id).Select(m => m.Id + m.UserKey + m.Status).ToListAsync();
-        var policies = await db.Policies.AsNoTracking().Where(p => p.AccountId == AccountId).OrderBy(p => p.Id).ToListAsync();
-        return System.Text.Json.JsonSerializer.Serialize(new
+    public Task<string> SnapshotAsync() =>
+        QueryAsync(async db =>
         {
-            users = users.Select(u => new { u.Id, u.UserName, u.Active, u.Version, u.LastModified, u.ExternalId, u.GivenName, u.FamilyName, u.DisplayName, extra = u.MultiValues.OrderBy(v => v.Position).Select(v => v.Attribute + v.Value + v.Type + v.StreetAddress), u.Department, u.ManagerId, emails = u.Emails.OrderBy(e => e.Position).Select(e => new { e.Value, e.Type, e.Primary }) }),
-            members,
-            policies = policies.Select(p => new { p.Id, p.MemberId, p.Access, p.PermissionGroupIds }),
+            var users = await db
+                .Users.AsNoTracking()
+                .Include(u => u.Emails)
+                .Include(u => u.MultiValues)
+                .AsSplitQuery()
+                .Where(u => u.AccountId == AccountId)
+                .OrderBy(u => u.Key)
+                .ToListAsync();
+            var members = await db
+                .Members.AsNoTracking()
+                .Where(m => m.AccountId == AccountId)
+                .OrderBy(m => m.Id)
+                .Select(m => m.Id + m.UserKey + m.Status)
+                .ToListAsync();
+            var policies = await db.Policies.AsNoTracking().Where(p => p.AccountId == AccountId).OrderBy(p => p.Id).ToListAsync();
+            return System.Text.Json.JsonSerializer.Serialize(
+                new
+                {
+                    users = users.Select(u => new
+                    {
+                        u.Id,
+                        u.UserName,
+                        u.Active,
+                        u.Version,
+                        u.LastModified,
+                        u.ExternalId,
+                        u.GivenName,
+                        u.FamilyName,
+                        u.DisplayName,
+                        extra = u.MultiValues.OrderBy(v => v.Position).Select(v => v.Attribute + v.Value + v.Type + v.StreetAddress),
+                        u.Department,
+                        u.ManagerId,
+                        emails = u
+                            .Emails.OrderBy(e => e.Position)
+                            .Select(e => new
+                            {
+                                e.Value,
+                                e.Type,
+                                e.Primary,
+                            }),
+                    }),
+                    members,
+                    policies = policies.Select(p => new
+                    {
+                        p.Id,
+                        p.MemberId,
+                        p.Access,
+                        p.PermissionGroupIds,
+                    }),
+                }
+            );
         });
-    });
 }
 
 public static class HttpResponseExtensions
@@ -156,7 +221,11 @@ public static class HttpResponseExtensions
     }
 
     /// <summary>Asserts a SCIM error: status code, error schema, string status, scimType, and a detail.</summary>
-    public static async Task<JsonObject> AssertScimErrorAsync(this HttpResponseMessage response, HttpStatusCode status, string? scimType = null)
+    public static async Task<JsonObject> AssertScimErrorAsync(
+        this HttpResponseMessage response,
+        HttpStatusCode status,
+        string? scimType = null
+    )
     {
         var body = (JsonObject)await response.ReadJsonAsync();
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {body}");

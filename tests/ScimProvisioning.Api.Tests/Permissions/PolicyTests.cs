@@ -24,7 +24,9 @@ public sealed class PolicyTests(StandardApiFactory factory) : IClassFixture<Stan
         var domain = await (await account.AdminGetAsync($"/iam/permission_groups/{DomainDns}")).ReadJsonAsync();
         Assert.Equal("com.cloudflare.api.account.zone", domain["result"]!["meta"]!["scopes"]!.GetValue<string>());
         // Derived from the name, so the same on every install: pinned here so a change to the derivation is caught.
-        var administrator = await (await account.AdminGetAsync("/iam/permission_groups/cb79d777d96b73dbf9cbd095dd65bb1a")).AssertStatusAsync(HttpStatusCode.OK);
+        var administrator = await (
+            await account.AdminGetAsync("/iam/permission_groups/cb79d777d96b73dbf9cbd095dd65bb1a")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("Administrator", administrator["result"]!["name"]!.GetValue<string>());
     }
 
@@ -32,10 +34,13 @@ public sealed class PolicyTests(StandardApiFactory factory) : IClassFixture<Stan
     public async Task A_role_that_does_not_fit_the_scope_is_refused_with_a_clear_error()
     {
         var account = await factory.CreateAccountAsync();
-        var response = await account.AdminPostAsync("/iam/user_groups", $$"""
+        var response = await account.AdminPostAsync(
+            "/iam/user_groups",
+            $$"""
             {"name":"Zone admins","policies":[{"access":"allow","permission_groups":[{"id":"{{Dns}}"}],
              "resource_groups":[{"scope":{"key":"com.cloudflare.api.account.{{account.AccountId}}","objects":[{"key":"{{Zone}}"}]} }]}]}
-            """);
+            """
+        );
         var body = await response.AssertStatusAsync(HttpStatusCode.BadRequest);
         Assert.Contains("'DNS' is account-scoped", body["errors"]![0]!["message"]!.GetValue<string>());
         var none = await (await account.AdminGetAsync("/iam/user_groups?name=Zone%20admins")).ReadJsonAsync();
@@ -48,11 +53,30 @@ public sealed class PolicyTests(StandardApiFactory factory) : IClassFixture<Stan
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("multi@example.com");
         var member = await account.MemberIdOfAsync(user);
-        var scope = await (await account.AdminPostAsync("/iam/resource_groups", $$"""{"name":"one zone","scope":{"key":"com.cloudflare.api.account.{{account.AccountId}}","objects":[{"key":"{{Zone}}"}]} }""")).AssertStatusAsync(HttpStatusCode.OK);
+        var scope = await (
+            await account.AdminPostAsync(
+                "/iam/resource_groups",
+                $$"""
+                {"name":"one zone","scope":{"key":"com.cloudflare.api.account.{{account.AccountId}}","objects":[{"key":"{{Zone}}"}]} }
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var scopeId = scope["result"]!["id"]!.GetValue<string>();
-        await (await account.AdminPutAsync($"/members/{member}", $$"""{"policies":[{"access":"allow","permission_groups":[{"id":"{{DomainDns}}"}],"resource_groups":[{"id":"{{scopeId}}"}]}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPutAsync(
+                $"/members/{member}",
+                $$"""
+                {"policies":[{"access":"allow","permission_groups":[{"id":"{{DomainDns}}"}],"resource_groups":[{"id":"{{scopeId}}"}]}]}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var group = await account.CreateGroupAsync("Admins", user);
-        await (await account.AdminPutAsync($"/iam/user_groups/{group}", $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPutAsync(
+                $"/iam/user_groups/{group}",
+                $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
 
         var body = await (await account.AdminGetAsync($"/members/{member}/effective_permissions")).ReadJsonAsync();
         var roles = body["result"]!["roles"]!.AsArray();
@@ -75,7 +99,9 @@ public sealed class PolicyTests(StandardApiFactory factory) : IClassFixture<Stan
         await account.AdminPutAsync($"/iam/user_groups/{allow}", $$"""{"policies":[{{account.AccountPolicy("allow", Administrator)}}]}""");
         Assert.Contains("Administrator", (await account.EffectiveRolesAsync(user))!);
 
-        await (await account.AdminPutAsync($"/members/{member}", $$"""{"policies":[{{account.AccountPolicy("deny", Administrator)}}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.AdminPutAsync($"/members/{member}", $$"""{"policies":[{{account.AccountPolicy("deny", Administrator)}}]}""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Equal(["Minimal Account Access"], await account.EffectiveRolesAsync(user));
     }
@@ -87,17 +113,25 @@ public sealed class PolicyTests(StandardApiFactory factory) : IClassFixture<Stan
         var user = await account.CreateUserAsync("sources@example.com");
         var member = await account.MemberIdOfAsync(user);
         await account.AdminPutAsync($"/members/{member}", $$"""{"roles":["{{Administrator}}"]}""");
-        await account.PatchOpsAsync($"/Groups/cloudflare-v1-{Administrator}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""");
+        await account.PatchOpsAsync(
+            $"/Groups/cloudflare-v1-{Administrator}",
+            $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]"""
+        );
         var body = await (await account.AdminGetAsync($"/members/{member}/effective_permissions")).ReadJsonAsync();
         var admin = body["result"]!["roles"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "Administrator")!;
-        Assert.Equal(["direct_policy", "system_group"], admin["sources"]!.AsArray().Select(s => s!["type"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["direct_policy", "system_group"],
+            admin["sources"]!.AsArray().Select(s => s!["type"]!.GetValue<string>()).Order(StringComparer.Ordinal)
+        );
     }
 
     [Theory]
     [InlineData("""{"policies":[{"access":"maybe","permission_groups":[{"id":"x"}],"resource_groups":[{"id":"y"}]}]}""")]
     [InlineData("""{"policies":[{"access":"allow","permission_groups":[],"resource_groups":[{"id":"y"}]}]}""")]
     [InlineData("""{"policies":[{"access":"allow","permission_groups":[{"id":"0000"}],"resource_groups":[{"id":"y"}]}]}""")]
-    [InlineData("""{"policies":[{"access":"allow","permission_groups":[{"id":"33666b9c79b9a5273fc7344ff42f953d"}],"resource_groups":[]}]}""")]
+    [InlineData(
+        """{"policies":[{"access":"allow","permission_groups":[{"id":"33666b9c79b9a5273fc7344ff42f953d"}],"resource_groups":[]}]}"""
+    )]
     [InlineData("""{"policies":"nope"}""")]
     [InlineData("""{"roles":[42]}""")]
     [InlineData("""{}""")]

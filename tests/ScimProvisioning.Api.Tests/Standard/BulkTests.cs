@@ -14,11 +14,16 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
     public async Task Operations_run_in_order_and_bulk_ids_resolve_even_forward()
     {
         var account = await factory.CreateAccountAsync();
-        var response = await account.PostAsync("/Bulk", Bulk("""
-            [{"method":"POST","path":"/Groups","bulkId":"g1","data":{"displayName":"Bulk team","members":[{"value":"bulkId:u1"}]}},
-             {"method":"POST","path":"/Users","bulkId":"u1","data":{"userName":"bulk1@example.com"}},
-             {"method":"PATCH","path":"/Users/bulkId:u1","data":{"Operations":[{"op":"add","path":"title","value":"Lead"}]}}]
-            """));
+        var response = await account.PostAsync(
+            "/Bulk",
+            Bulk(
+                """
+                [{"method":"POST","path":"/Groups","bulkId":"g1","data":{"displayName":"Bulk team","members":[{"value":"bulkId:u1"}]}},
+                 {"method":"POST","path":"/Users","bulkId":"u1","data":{"userName":"bulk1@example.com"}},
+                 {"method":"PATCH","path":"/Users/bulkId:u1","data":{"Operations":[{"op":"add","path":"title","value":"Lead"}]}}]
+                """
+            )
+        );
         var body = await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("urn:ietf:params:scim:api:messages:2.0:BulkResponse", body["schemas"]![0]!.GetValue<string>());
         var results = body["Operations"]!.AsArray();
@@ -35,13 +40,21 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
     {
         // One request, one unit of work: member rows written by an earlier operation must not trip a later deletion.
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.PostAsync("/Bulk", Bulk("""
-            [{"method":"POST","path":"/Users","bulkId":"u1","data":{"userName":"first@example.com"}},
-             {"method":"POST","path":"/Users","bulkId":"u2","data":{"userName":"second@example.com"}},
-             {"method":"POST","path":"/Groups","bulkId":"g","data":{"displayName":"Short-lived","members":[{"value":"bulkId:u1"}]}},
-             {"method":"PATCH","path":"/Groups/bulkId:g","data":{"Operations":[{"op":"add","path":"members","value":[{"value":"bulkId:u2"}]}]}},
-             {"method":"DELETE","path":"/Groups/bulkId:g"}]
-            """))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PostAsync(
+                "/Bulk",
+                Bulk(
+                    """
+                    [{"method":"POST","path":"/Users","bulkId":"u1","data":{"userName":"first@example.com"}},
+                     {"method":"POST","path":"/Users","bulkId":"u2","data":{"userName":"second@example.com"}},
+                     {"method":"POST","path":"/Groups","bulkId":"g","data":{"displayName":"Short-lived","members":[{"value":"bulkId:u1"}]}},
+                     {"method":"PATCH","path":"/Groups/bulkId:g","data":{"Operations":[{"op":"add","path":"members",
+                     "value":[{"value":"bulkId:u2"}]}]}},
+                     {"method":"DELETE","path":"/Groups/bulkId:g"}]
+                    """
+                )
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Equal(["201", "201", "201", "204", "204"], body["Operations"]!.AsArray().Select(r => r!["status"]!.GetValue<string>()));
         var groups = await (await account.GetAsync("/Groups?filter=displayName%20eq%20%22Short-lived%22")).ReadJsonAsync();
@@ -52,12 +65,19 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
     public async Task Circular_and_unknown_references_fail_with_409_and_do_not_block_the_rest()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.PostAsync("/Bulk", Bulk("""
-            [{"method":"POST","path":"/Groups","bulkId":"a","data":{"displayName":"A","members":[{"value":"bulkId:b"}]}},
-             {"method":"POST","path":"/Groups","bulkId":"b","data":{"displayName":"B","members":[{"value":"bulkId:a"}]}},
-             {"method":"POST","path":"/Groups","bulkId":"c","data":{"displayName":"C","members":[{"value":"bulkId:nowhere"}]}},
-             {"method":"POST","path":"/Users","bulkId":"ok","data":{"userName":"fine@example.com"}}]
-            """))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PostAsync(
+                "/Bulk",
+                Bulk(
+                    """
+                    [{"method":"POST","path":"/Groups","bulkId":"a","data":{"displayName":"A","members":[{"value":"bulkId:b"}]}},
+                     {"method":"POST","path":"/Groups","bulkId":"b","data":{"displayName":"B","members":[{"value":"bulkId:a"}]}},
+                     {"method":"POST","path":"/Groups","bulkId":"c","data":{"displayName":"C","members":[{"value":"bulkId:nowhere"}]}},
+                     {"method":"POST","path":"/Users","bulkId":"ok","data":{"userName":"fine@example.com"}}]
+                    """
+                )
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var byId = body["Operations"]!.AsArray().ToDictionary(r => r!["bulkId"]!.GetValue<string>(), r => r!);
         Assert.Equal("409", byId["a"]["status"]!.GetValue<string>());
         Assert.Equal("409", byId["b"]["status"]!.GetValue<string>());
@@ -72,11 +92,19 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
     public async Task Fail_on_errors_stops_after_that_many_errors()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.PostAsync("/Bulk", Bulk("""
-            [{"method":"POST","path":"/Users","bulkId":"x1","data":{"displayName":"no userName"}},
-             {"method":"DELETE","path":"/Users/0123456789abcdef0123456789abcdef"},
-             {"method":"POST","path":"/Users","bulkId":"x3","data":{"userName":"never@example.com"}}]
-            """, ""","failOnErrors":2"""))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PostAsync(
+                "/Bulk",
+                Bulk(
+                    """
+                    [{"method":"POST","path":"/Users","bulkId":"x1","data":{"displayName":"no userName"}},
+                     {"method":"DELETE","path":"/Users/0123456789abcdef0123456789abcdef"},
+                     {"method":"POST","path":"/Users","bulkId":"x3","data":{"userName":"never@example.com"}}]
+                    """,
+                    ""","failOnErrors":2"""
+                )
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var results = body["Operations"]!.AsArray();
         Assert.Equal(["400", "404"], results.Select(r => r!["status"]!.GetValue<string>()));
         Assert.Equal("invalidValue", results[0]!["response"]!["scimType"]!.GetValue<string>());
@@ -89,9 +117,16 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("bulkver@example.com");
-        var body = await (await account.PostAsync("/Bulk", Bulk($$"""
-            [{"method":"PUT","path":"/Users/{{id}}","version":"W/\"999\"","data":{"userName":"bulkver@example.com"} } ]
-            """))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PostAsync(
+                "/Bulk",
+                Bulk(
+                    $$"""
+                    [{"method":"PUT","path":"/Users/{{id}}","version":"W/\"999\"","data":{"userName":"bulkver@example.com"} } ]
+                    """
+                )
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("412", body["Operations"]![0]!["status"]!.GetValue<string>());
     }
 
@@ -101,7 +136,11 @@ public sealed class BulkTests(StandardApiFactory factory) : IClassFixture<Standa
         var account = await factory.CreateAccountAsync();
         var many = "[" + string.Join(",", Enumerable.Range(0, 1001).Select(i => $$"""{"method":"DELETE","path":"/Users/{{i}}"}""")) + "]";
         await (await account.PostAsync("/Bulk", Bulk(many))).AssertScimErrorAsync(HttpStatusCode.RequestEntityTooLarge);
-        var huge = Bulk($$"""[{"method":"POST","path":"/Users","bulkId":"h","data":{"userName":"h@x","displayName":"{{new string('x', 1_100_000)}}"} } ]""");
+        var huge = Bulk(
+            $$"""
+            [{"method":"POST","path":"/Users","bulkId":"h","data":{"userName":"h@x","displayName":"{{new string('x', 1_100_000)}}"} } ]
+            """
+        );
         await (await account.PostAsync("/Bulk", huge)).AssertScimErrorAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 

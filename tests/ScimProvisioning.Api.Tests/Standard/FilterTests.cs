@@ -11,22 +11,35 @@ public sealed class FilterTests(StandardApiFactory factory) : IClassFixture<Stan
         var account = await factory.CreateAccountAsync("owner@corp.example");
         var ids = new Dictionary<string, string>();
         async Task Add(string key, string body) =>
-            ids[key] = (await (await account.PostAsync("/Users", body)).AssertStatusAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
-        await Add("ann", """
-            {"userName":"ann@corp.example","name":{"givenName":"Ann","familyName":"O'Brien"},"title":"Engineer","active":true,"externalId":"EXT-1",
+            ids[key] = (await (await account.PostAsync("/Users", body)).AssertStatusAsync(HttpStatusCode.Created))[
+                "id"
+            ]!.GetValue<string>();
+        await Add(
+            "ann",
+            """
+            {"userName":"ann@corp.example","name":{"givenName":"Ann","familyName":"O'Brien"},"title":"Engineer","active":true,
+            "externalId":"EXT-1",
              "emails":[{"value":"ann@corp.example","type":"work","primary":true},{"value":"ann@home.example","type":"home"}],
              "phoneNumbers":[{"value":"+1 555 0100","type":"work"}],"addresses":[{"locality":"Lisbon","country":"PT","type":"work"}],
              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D","employeeNumber":"7"}}
-            """);
-        await Add("bob", """
-            {"userName":"bob@corp.example","name":{"givenName":"Bob","familyName":"Smith"},"title":"Manager","active":false,"externalId":"ext-2",
+            """
+        );
+        await Add(
+            "bob",
+            """
+            {"userName":"bob@corp.example","name":{"givenName":"Bob","familyName":"Smith"},"title":"Manager","active":false,
+            "externalId":"ext-2",
              "emails":[{"value":"bob@corp.example","type":"work"}],"roles":[{"value":"auditor"}],
              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Sales"}}
-            """);
-        await Add("cat", """
+            """
+        );
+        await Add(
+            "cat",
+            """
             {"userName":"cat@other.example","name":{"givenName":"Cat","familyName":"Jones"},"active":true,
              "emails":[{"value":"cat@other.example","type":"work"},{"value":"cat@corp.example","type":"other"}]}
-            """);
+            """
+        );
         return (account, ids);
     }
 
@@ -34,7 +47,11 @@ public sealed class FilterTests(StandardApiFactory factory) : IClassFixture<Stan
     {
         var response = await account.GetAsync("/Users?count=100&filter=" + Uri.EscapeDataString(filter));
         var body = await response.AssertStatusAsync(HttpStatusCode.OK);
-        return body["Resources"]!.AsArray().Select(r => r!["userName"]!.GetValue<string>().Split('@')[0]).Order(StringComparer.Ordinal).ToList();
+        return body["Resources"]!
+            .AsArray()
+            .Select(r => r!["userName"]!.GetValue<string>().Split('@')[0])
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     [Theory]
@@ -85,7 +102,9 @@ public sealed class FilterTests(StandardApiFactory factory) : IClassFixture<Stan
         var group = await account.CreateGroupAsync("Writers", ids["ann"], ids["cat"]);
         Assert.Equal(["ann", "cat"], await QueryAsync(account, $"groups.value eq \"{group}\""));
         Assert.Equal(["ann", "cat"], await QueryAsync(account, "groups[display eq \"writers\"]"));
-        var groups = await (await account.GetAsync("/Groups?filter=" + Uri.EscapeDataString($"members.value eq \"{ids["cat"]}\" and displayName sw \"W\""))).ReadJsonAsync();
+        var groups = await (
+            await account.GetAsync("/Groups?filter=" + Uri.EscapeDataString($"members.value eq \"{ids["cat"]}\" and displayName sw \"W\""))
+        ).ReadJsonAsync();
         Assert.Equal(group, Assert.Single(groups["Resources"]!.AsArray())!["id"]!.GetValue<string>());
     }
 
@@ -100,7 +119,10 @@ public sealed class FilterTests(StandardApiFactory factory) : IClassFixture<Stan
     public async Task Expressions_that_cannot_be_served_are_invalid_filter_naming_the_problem(string filter, string named)
     {
         var (account, _) = await SeedAsync();
-        var error = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString(filter))).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+        var error = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString(filter))).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidFilter"
+        );
         Assert.Contains(named, error["detail"]!.GetValue<string>());
     }
 }

@@ -17,7 +17,8 @@ public sealed class QueryFeatureTests(StandardApiFactory factory) : IClassFixtur
         return account;
     }
 
-    private static List<string> Names(JsonObject list) => list["Resources"]!.AsArray().Select(r => r!["userName"]!.GetValue<string>()).ToList();
+    private static List<string> Names(JsonObject list) =>
+        list["Resources"]!.AsArray().Select(r => r!["userName"]!.GetValue<string>()).ToList();
 
     [Fact]
     public async Task Sort_by_user_name_is_case_insensitive_in_both_directions()
@@ -62,8 +63,12 @@ public sealed class QueryFeatureTests(StandardApiFactory factory) : IClassFixtur
         var body = await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Equal(["id", "schemas", "userName"], body.Select(p => p.Key).Order(StringComparer.Ordinal));
         var id = body["id"]!.GetValue<string>();
-        var patched = await (await account.PatchAsync($"/Users/{id}?excludedAttributes=title,meta,id",
-            """{"Operations":[{"op":"replace","path":"title","value":"U"}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var patched = await (
+            await account.PatchAsync(
+                $"/Users/{id}?excludedAttributes=title,meta,id",
+                """{"Operations":[{"op":"replace","path":"title","value":"U"}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Null(patched["title"]);
         Assert.Null(patched["meta"]);
         Assert.Equal(id, patched["id"]!.GetValue<string>());
@@ -74,25 +79,43 @@ public sealed class QueryFeatureTests(StandardApiFactory factory) : IClassFixtur
     {
         var account = await SeedAsync(factory);
         var group = await account.CreateGroupAsync("bob fans");
-        var users = await (await account.PostAsync("/Users/.search", """
-            {"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"b\"","attributes":["userName"],"startIndex":1,"count":10}
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var users = await (
+            await account.PostAsync(
+                "/Users/.search",
+                """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName sw \"b\"","attributes":["userName"],
+                "startIndex":1,"count":10}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(["bob@example.com"], Names(users));
         Assert.Null(users["Resources"]![0]!["title"]);
 
-        var groups = await (await account.PostAsync("/Groups/.search", """{"filter":"displayName co \"FANS\""}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var groups = await (await account.PostAsync("/Groups/.search", """{"filter":"displayName co \"FANS\""}""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal(group, Assert.Single(groups["Resources"]!.AsArray())!["id"]!.GetValue<string>());
 
-        var root = await (await account.PostAsync("/.search", """{"filter":"meta.created gt \"2000-01-01T00:00:00Z\"","count":1000}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var root = await (
+            await account.PostAsync("/.search", """{"filter":"meta.created gt \"2000-01-01T00:00:00Z\"","count":1000}""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var types = root["Resources"]!.AsArray().Select(r => r!["meta"]!["resourceType"]!.GetValue<string>()).ToList();
         Assert.Equal(4, types.Count(t => t == "User"));
         Assert.Contains("Group", types);
         Assert.Equal(types.Count, root["totalResults"]!.GetValue<int>());
 
-        var onlyUsers = await (await account.PostAsync("/.search", """{"filter":"userName eq \"bob@example.com\""}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var onlyUsers = await (await account.PostAsync("/.search", """{"filter":"userName eq \"bob@example.com\""}""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal(1, onlyUsers["totalResults"]!.GetValue<int>());
-        await (await account.PostAsync("/.search", """{"filter":"shoeSize eq 1"}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
-        await (await account.PostAsync("/Users/.search", """{"count":"many"}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (await account.PostAsync("/.search", """{"filter":"shoeSize eq 1"}""")).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidFilter"
+        );
+        await (await account.PostAsync("/Users/.search", """{"count":"many"}""")).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidValue"
+        );
     }
 
     [Fact]
@@ -109,11 +132,16 @@ public sealed class QueryFeatureTests(StandardApiFactory factory) : IClassFixtur
         conditional.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(v1));
         Assert.Equal(HttpStatusCode.NotModified, (await account.Scim.SendAsync(conditional)).StatusCode);
 
-        var patched = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"add","path":"title","value":"x"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var patched = await (
+            await account.PatchOpsAsync($"/Users/{id}", """[{"op":"add","path":"title","value":"x"}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var v2 = patched["meta"]!["version"]!.GetValue<string>();
         Assert.NotEqual(v1, v2);
 
-        using var stale = new HttpRequestMessage(HttpMethod.Put, $"{account.ScimBase}/Users/{id}") { Content = TestAccount.Body("""{"userName":"etag@example.com"}""", "application/scim+json") };
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"{account.ScimBase}/Users/{id}")
+        {
+            Content = TestAccount.Body("""{"userName":"etag@example.com"}""", "application/scim+json"),
+        };
         stale.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(v1));
         await (await account.Scim.SendAsync(stale)).AssertScimErrorAsync(HttpStatusCode.PreconditionFailed);
         Assert.Equal("x", (await account.GetUserAsync(id))["title"]!.GetValue<string>());
@@ -142,7 +170,9 @@ public sealed class QueryFeatureTests(StandardApiFactory factory) : IClassFixtur
         var pages = 0;
         while (cursor is not null)
         {
-            var page = await (await account.GetAsync($"/Users?count=5&cursor={Uri.EscapeDataString(cursor)}")).AssertStatusAsync(HttpStatusCode.OK);
+            var page = await (await account.GetAsync($"/Users?count=5&cursor={Uri.EscapeDataString(cursor)}")).AssertStatusAsync(
+                HttpStatusCode.OK
+            );
             Assert.Null(page["startIndex"]);
             Assert.Equal(12, page["totalResults"]!.GetValue<int>());
             seen.AddRange(page["Resources"]!.AsArray().Select(r => r!["id"]!.GetValue<string>()));
@@ -174,8 +204,12 @@ public sealed class QueryFeatureTests(StandardApiFactory factory) : IClassFixtur
     public async Task At_most_one_primary_value_per_attribute()
     {
         var account = await factory.CreateAccountAsync();
-        await (await account.PostAsync("/Users", """{"userName":"two@example.com","emails":[{"value":"a@x","primary":true},{"value":"b@x","primary":"True"}]}"""))
-            .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (
+            await account.PostAsync(
+                "/Users",
+                """{"userName":"two@example.com","emails":[{"value":"a@x","primary":true},{"value":"b@x","primary":"True"}]}"""
+            )
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
     }
 }
 

@@ -50,7 +50,10 @@ public sealed class BadInputTests(StandardApiFactory factory) : IClassFixture<St
     [InlineData("""{"Operations":[{"op":"replace","path":"active","value":"sometimes"}]}""", "invalidValue")]
     [InlineData("""{"Operations":[{"op":"replace","value":"not an object"}]}""", "invalidValue")]
     [InlineData("""{"schemas":["urn:wrong"],"Operations":[{"op":"replace","path":"title","value":"x"}]}""", "invalidSyntax")]
-    [InlineData("""{"Operations":[{"op":"replace","path":"title","value":"ok"},{"op":"replace","path":"nosuch","value":"x"}]}""", "invalidPath")]
+    [InlineData(
+        """{"Operations":[{"op":"replace","path":"title","value":"ok"},{"op":"replace","path":"nosuch","value":"x"}]}""",
+        "invalidPath"
+    )]
     public async Task Bad_patches_are_400_and_change_nothing(string body, string scimType)
     {
         var account = await factory.CreateAccountAsync();
@@ -102,7 +105,8 @@ public sealed class BadInputTests(StandardApiFactory factory) : IClassFixture<St
     public async Task Unknown_ids_are_scim_404(string method, string path)
     {
         var account = await factory.CreateAccountAsync();
-        var body = method == "PATCH" ? """{"Operations":[{"op":"replace","path":"title","value":"x"}]}""" : """{"userName":"u@example.com"}""";
+        var body =
+            method == "PATCH" ? """{"Operations":[{"op":"replace","path":"title","value":"x"}]}""" : """{"userName":"u@example.com"}""";
         using var request = new HttpRequestMessage(new HttpMethod(method), account.ScimBase + path);
         if (method is "PUT" or "PATCH")
         {
@@ -139,7 +143,11 @@ public sealed class BadInputTests(StandardApiFactory factory) : IClassFixture<St
     public async Task Deeply_nested_json_is_400()
     {
         var account = await factory.CreateAccountAsync();
-        var nested = "{\"userName\":\"deep@example.com\",\"x\":" + string.Concat(Enumerable.Repeat("[", 200)) + string.Concat(Enumerable.Repeat("]", 200)) + "}";
+        var nested =
+            "{\"userName\":\"deep@example.com\",\"x\":"
+            + string.Concat(Enumerable.Repeat("[", 200))
+            + string.Concat(Enumerable.Repeat("]", 200))
+            + "}";
         await (await account.PostAsync("/Users", nested)).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
 
@@ -148,7 +156,9 @@ public sealed class BadInputTests(StandardApiFactory factory) : IClassFixture<St
     {
         var account = await factory.CreateAccountAsync();
         await (await account.GetAsync("/Users?count=lots")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        var clamped = await (await account.GetAsync("/Users?startIndex=-5&count=99999999999999999999")).AssertStatusAsync(HttpStatusCode.OK);
+        var clamped = await (await account.GetAsync("/Users?startIndex=-5&count=99999999999999999999")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal(1, clamped["startIndex"]!.GetValue<int>());
         var beyond = await (await account.GetAsync("/Users?startIndex=99999999999")).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Empty(beyond["Resources"]!.AsArray());

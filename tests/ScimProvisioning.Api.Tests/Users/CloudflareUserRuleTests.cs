@@ -34,7 +34,10 @@ public sealed class CloudflareUserRuleTests(CloudflareApiFactory factory) : ICla
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("jane@example.com");
 
-        var response = await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"userName","value":"jane.doe@example.com"}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Users/{id}",
+            """[{"op":"replace","path":"userName","value":"jane.doe@example.com"}]"""
+        );
 
         var user = await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("jane.doe@example.com", user["userName"]!.GetValue<string>());
@@ -46,9 +49,13 @@ public sealed class CloudflareUserRuleTests(CloudflareApiFactory factory) : ICla
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("jane@example.com");
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":false}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":false}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
-        var summaries = await account.QueryAsync(db => db.AuditEvents.Where(e => e.ResourceId == id).OrderBy(e => e.Key).Select(e => e.Summary!).ToListAsync());
+        var summaries = await account.QueryAsync(db =>
+            db.AuditEvents.Where(e => e.ResourceId == id).OrderBy(e => e.Key).Select(e => e.Summary!).ToListAsync()
+        );
 
         Assert.Equal(2, summaries.Count);
         Assert.Contains("\"rules\":[\"member-provisioned\"]", summaries[0], StringComparison.Ordinal);

@@ -14,7 +14,8 @@ public sealed class UnchangedWriteTests(StandardApiFactory factory) : IClassFixt
     private const string Full = """
         {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
          "userName":"same@example.com","externalId":"ext-1","name":{"givenName":"Sam","familyName":"Same"},"title":"Engineer",
-         "emails":[{"value":"same@example.com","type":"work","primary":true},{"value":"other@example.com","type":"home","primary":false},{"value":"third@example.com","type":"other"}],
+         "emails":[{"value":"same@example.com","type":"work","primary":true},{"value":"other@example.com","type":"home","primary":false},
+         {"value":"third@example.com","type":"other"}],
          "phoneNumbers":[{"value":"+1 555 0100","type":"work","primary":false}],"password":"Secret-1!",
          "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"R&D"},"active":true}
         """;
@@ -30,8 +31,12 @@ public sealed class UnchangedWriteTests(StandardApiFactory factory) : IClassFixt
         var before = Meta(await account.GetUserAsync(id));
 
         var put = await (await account.PutAsync($"/Users/{id}", Full)).AssertStatusAsync(HttpStatusCode.OK);
-        var patch = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"title","value":"Engineer"},{"op":"replace","path":"active","value":"True"}]"""))
-            .AssertStatusAsync(HttpStatusCode.OK);
+        var patch = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """[{"op":"replace","path":"title","value":"Engineer"},{"op":"replace","path":"active","value":"True"}]"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
 
         Assert.Equal(before, Meta(put));
         Assert.Equal(before, Meta(patch));
@@ -40,7 +45,13 @@ public sealed class UnchangedWriteTests(StandardApiFactory factory) : IClassFixt
         // The ETag read before the no-op writes still matches.
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"{account.ScimBase}/Users/{id}")
         {
-            Content = TestAccount.Body("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"Lead"}]}""", "application/scim+json"),
+            Content = TestAccount.Body(
+                """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title",
+                "value":"Lead"}]}
+                """,
+                "application/scim+json"
+            ),
         };
         request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(before.Version));
         var changed = await (await account.Scim.SendAsync(request)).AssertStatusAsync(HttpStatusCode.OK);
@@ -55,13 +66,27 @@ public sealed class UnchangedWriteTests(StandardApiFactory factory) : IClassFixt
         var group = await account.CreateGroupAsync("Same Group", user);
         var before = Meta(await account.GetGroupAsync(group));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (
+                await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"add","path":"members","value":[{"value":"{{user}}"}]}]""")
+            ).StatusCode
+        );
         Assert.Equal(before, Meta(await account.GetGroupAsync(group)));
-        await (await account.PutAsync($"/Groups/{group}", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Same Group","members":[{"value":"{{user}}"}]}"""))
-            .AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.PutAsync(
+                $"/Groups/{group}",
+                $$"""
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Same Group","members":[{"value":"{{user}}"}]}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(before, Meta(await account.GetGroupAsync(group)));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"remove","path":"members"}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"remove","path":"members"}]""")).StatusCode
+        );
         Assert.NotEqual(before.Version, Meta(await account.GetGroupAsync(group)).Version);
     }
 
@@ -69,10 +94,24 @@ public sealed class UnchangedWriteTests(StandardApiFactory factory) : IClassFixt
     public async Task An_explicit_primary_false_is_returned_as_false_and_an_absent_one_stays_absent()
     {
         var account = await factory.CreateAccountAsync();
-        var created = await (await account.PostAsync("/Users", Full.Replace("same@", "explicit@", StringComparison.Ordinal))).AssertStatusAsync(HttpStatusCode.Created);
+        var created = await (
+            await account.PostAsync("/Users", Full.Replace("same@", "explicit@", StringComparison.Ordinal))
+        ).AssertStatusAsync(HttpStatusCode.Created);
         var id = created["id"]!.GetValue<string>();
 
-        foreach (var user in new[] { created, await account.GetUserAsync(id), (JsonObject)(await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"explicit@example.com\""))).ReadJsonAsync())["Resources"]![0]! })
+        foreach (
+            var user in new[]
+            {
+                created,
+                await account.GetUserAsync(id),
+                (JsonObject)
+                    (
+                        await (
+                            await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"explicit@example.com\""))
+                        ).ReadJsonAsync()
+                    )["Resources"]![0]!,
+            }
+        )
         {
             var emails = user["emails"]!.AsArray();
             Assert.True(emails[0]!["primary"]!.GetValue<bool>());

@@ -29,7 +29,10 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
     public async Task Created_user_has_a_32_hex_id_meta_and_location()
     {
         var account = await factory.CreateAccountAsync();
-        var response = await account.PostAsync("/Users", """{"userName":"meta@example.com","emails":[{"value":"meta@example.com","primary":true}]}""");
+        var response = await account.PostAsync(
+            "/Users",
+            """{"userName":"meta@example.com","emails":[{"value":"meta@example.com","primary":true}]}"""
+        );
         var body = await response.AssertStatusAsync(HttpStatusCode.Created);
         var id = body["id"]!.GetValue<string>();
         Assert.Matches("^[0-9a-f]{32}$", id);
@@ -67,13 +70,19 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("carol@example.com");
         var before = await account.MemberIdOfAsync(id);
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":false}]""")).AssertStatusAsync(HttpStatusCode.OK);
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":true}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":false}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
+        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"active","value":true}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
         var after = await account.MemberIdOfAsync(id);
         Assert.NotNull(after);
         Assert.NotEqual(before, after);
-        var permissions = await (await account.Admin.GetAsync($"{account.AdminBase}/members/{after}/effective_permissions")).ReadJsonAsync();
+        var permissions = await (
+            await account.Admin.GetAsync($"{account.AdminBase}/members/{after}/effective_permissions")
+        ).ReadJsonAsync();
         Assert.Equal("Minimal Account Access", Assert.Single(permissions["result"]!["roles"]!.AsArray())!["name"]!.GetValue<string>());
     }
 
@@ -84,7 +93,10 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         await account.CreateUserAsync("dup@example.com");
         var snapshot = await account.SnapshotAsync();
 
-        var response = await account.PostAsync("/Users", """{"userName":"DUP@Example.com","emails":[{"value":"DUP@Example.com","primary":true}]}""");
+        var response = await account.PostAsync(
+            "/Users",
+            """{"userName":"DUP@Example.com","emails":[{"value":"DUP@Example.com","primary":true}]}"""
+        );
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal(snapshot, await account.SnapshotAsync());
@@ -97,7 +109,10 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         await account.CreateUserAsync("first@example.com");
         var second = await account.CreateUserAsync("second@example.com");
 
-        var response = await account.PatchOpsAsync($"/Users/{second}", """[{"op":"replace","path":"userName","value":"FIRST@example.com"}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Users/{second}",
+            """[{"op":"replace","path":"userName","value":"FIRST@example.com"}]"""
+        );
 
         await response.AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
         Assert.Equal("second@example.com", (await account.GetUserAsync(second))["userName"]!.GetValue<string>());
@@ -120,7 +135,9 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         await delete.AssertScimErrorAsync(HttpStatusCode.Conflict);
 
         Assert.Equal(snapshot, await account.SnapshotAsync());
-        var refusals = await account.QueryAsync(db => Task.FromResult(db.AuditEvents.Count(e => e.AccountId == account.AccountId && e.Outcome == "refused" && e.ResourceId == rootId)));
+        var refusals = await account.QueryAsync(db =>
+            Task.FromResult(db.AuditEvents.Count(e => e.AccountId == account.AccountId && e.Outcome == "refused" && e.ResourceId == rootId))
+        );
         Assert.Equal(3, refusals);
     }
 
@@ -128,13 +145,25 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
     public async Task A_second_super_administrator_lets_the_first_be_deprovisioned()
     {
         var account = await factory.CreateAccountAsync("root2@example.com");
-        var rootId = (await (await account.GetAsync("/Users?filter=userName%20eq%20%22root2@example.com%22")).ReadJsonAsync())["Resources"]![0]!["id"]!.GetValue<string>();
+        var rootId = (await (await account.GetAsync("/Users?filter=userName%20eq%20%22root2@example.com%22")).ReadJsonAsync())[
+            "Resources"
+        ]![0]!["id"]!.GetValue<string>();
         var otherId = await account.CreateUserAsync("deputy@example.com");
         var deputyMember = await account.MemberIdOfAsync(otherId);
         await account.QueryAsync(async db =>
         {
             var scope = db.ResourceGroups.First(r => r.AccountId == account.AccountId);
-            db.Policies.Add(new Policy { Id = Domain.Identifiers.NewTag(), AccountId = account.AccountId, MemberId = deputyMember, Access = PolicyAccess.Allow, ResourceGroupId = scope.Id, PermissionGroupIds = [PermissionGroupCatalog.SuperAdministratorId] });
+            db.Policies.Add(
+                new Policy
+                {
+                    Id = Domain.Identifiers.NewTag(),
+                    AccountId = account.AccountId,
+                    MemberId = deputyMember,
+                    Access = PolicyAccess.Allow,
+                    ResourceGroupId = scope.Id,
+                    PermissionGroupIds = [PermissionGroupCatalog.SuperAdministratorId],
+                }
+            );
             return await db.SaveChangesAsync();
         });
 
@@ -166,9 +195,19 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         await account.PutAsync($"/Users/{id}", """{"userName":"audit@example.com","active":true}""");
         await account.DeleteAsync($"/Users/{id}");
 
-        var actions = await account.QueryAsync(db => Task.FromResult(db.AuditEvents
-            .Where(e => e.AccountId == account.AccountId && e.ResourceId == id).OrderBy(e => e.Key)
-            .Select(e => new { e.Action, e.ActorTokenId, e.Outcome }).ToList()));
+        var actions = await account.QueryAsync(db =>
+            Task.FromResult(
+                db.AuditEvents.Where(e => e.AccountId == account.AccountId && e.ResourceId == id)
+                    .OrderBy(e => e.Key)
+                    .Select(e => new
+                    {
+                        e.Action,
+                        e.ActorTokenId,
+                        e.Outcome,
+                    })
+                    .ToList()
+            )
+        );
         Assert.Equal(["Create SCIM User", "Update SCIM User", "Replace SCIM User", "Delete SCIM User"], actions.Select(a => a.Action));
         Assert.All(actions, a => Assert.Equal(account.ScimTokenId, a.ActorTokenId));
         Assert.All(actions, a => Assert.Equal("success", a.Outcome));
@@ -178,7 +217,10 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
     public async Task Password_is_never_returned_nor_stored_in_clear()
     {
         var account = await factory.CreateAccountAsync();
-        var response = await account.PostAsync("/Users", """{"userName":"pw@example.com","password":"S3cret-Value!","emails":[{"value":"pw@example.com","primary":true}]}""");
+        var response = await account.PostAsync(
+            "/Users",
+            """{"userName":"pw@example.com","password":"S3cret-Value!","emails":[{"value":"pw@example.com","primary":true}]}"""
+        );
         var body = await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Null(body["password"]);
         Assert.DoesNotContain("S3cret-Value!", body.ToJsonString());
@@ -187,7 +229,9 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         Assert.NotNull(stored);
         Assert.DoesNotContain("S3cret-Value!", stored);
         Assert.True(ScimProvisioning.Domain.Users.PasswordHashing.Verify("S3cret-Value!", stored!));
-        var audit = await account.QueryAsync(db => Task.FromResult(string.Join("|", db.AuditEvents.Where(e => e.AccountId == account.AccountId).Select(e => e.Summary))));
+        var audit = await account.QueryAsync(db =>
+            Task.FromResult(string.Join("|", db.AuditEvents.Where(e => e.AccountId == account.AccountId).Select(e => e.Summary)))
+        );
         Assert.DoesNotContain("S3cret-Value!", audit);
     }
 
@@ -196,11 +240,15 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
     {
         var account = await factory.CreateAccountAsync();
         var manager = await account.CreateUserAsync("boss@example.com");
-        var response = await account.PostAsync("/Users", $$$"""
+        var response = await account.PostAsync(
+            "/Users",
+            $$$"""
             {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
              "userName":"ent@example.com","emails":[{"value":"ent@example.com","primary":true}],
-             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"701","department":"Eng","costCenter":"CC1","organization":"Org","division":"Div","manager":{"value":"{{{manager}}}"} } }
-            """);
+             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"701","department":"Eng","costCenter":"CC1",
+             "organization":"Org","division":"Div","manager":{"value":"{{{manager}}}"} } }
+            """
+        );
         var id = (await response.AssertStatusAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
 
         var user = await account.GetUserAsync(id);
@@ -209,7 +257,10 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
         Assert.Equal("Eng", enterprise["department"]!.GetValue<string>());
         Assert.Equal("CC1", enterprise["costCenter"]!.GetValue<string>());
         Assert.Equal(manager, enterprise["manager"]!["value"]!.GetValue<string>());
-        Assert.Contains("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", user["schemas"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Contains(
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+            user["schemas"]!.AsArray().Select(s => s!.GetValue<string>())
+        );
     }
 
     [Fact]
@@ -217,9 +268,13 @@ public sealed class UserLifecycleTests(StandardApiFactory factory) : IClassFixtu
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("put@example.com");
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"add","path":"title","value":"CTO"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"add","path":"title","value":"CTO"}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
-        var body = await (await account.PutAsync($"/Users/{id}", """{"userName":"put@example.com","displayName":"P"}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (await account.PutAsync($"/Users/{id}", """{"userName":"put@example.com","displayName":"P"}""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
 
         Assert.Null(body["title"]);
         Assert.Null(body["name"]);

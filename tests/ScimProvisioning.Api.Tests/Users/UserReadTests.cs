@@ -15,16 +15,20 @@ public sealed class UserReadTests(StandardApiFactory factory) : IClassFixture<St
          "userName":"Everything@Example.com","externalId":"00u-everything","displayName":"Ada Everything","nickName":"ada",
          "profileUrl":"https://example.com/ada","title":"Chief Engineer","userType":"Employee","preferredLanguage":"en-GB",
          "locale":"en-GB","timezone":"Europe/London","active":true,"password":"Not-Returned-1!",
-         "name":{"formatted":"Dr Ada M Everything III","familyName":"Everything","givenName":"Ada","middleName":"M","honorificPrefix":"Dr","honorificSuffix":"III"},
-         "emails":[{"value":"ada@example.com","type":"work","primary":true,"display":"Ada (work)"},{"value":"ada@home.example","type":"home"}],
+         "name":{"formatted":"Dr Ada M Everything III","familyName":"Everything","givenName":"Ada","middleName":"M","honorificPrefix":"Dr",
+         "honorificSuffix":"III"},
+         "emails":[{"value":"ada@example.com","type":"work","primary":true,"display":"Ada (work)"},{"value":"ada@home.example",
+         "type":"home"}],
          "phoneNumbers":[{"value":"+44 20 7946 0000","type":"work","primary":true},{"value":"+44 7700 900000","type":"mobile"}],
          "ims":[{"value":"ada-chat","type":"xmpp"}],
          "photos":[{"value":"https://example.com/ada.png","type":"photo"}],
-         "addresses":[{"type":"work","streetAddress":"1 Engine Row","locality":"London","region":"Greater London","postalCode":"N1 9GU","country":"GB","formatted":"1 Engine Row, London","primary":true}],
+         "addresses":[{"type":"work","streetAddress":"1 Engine Row","locality":"London","region":"Greater London","postalCode":"N1 9GU",
+         "country":"GB","formatted":"1 Engine Row, London","primary":true}],
          "entitlements":[{"value":"analytical-engine"}],
          "roles":[{"value":"builder","display":"Builder","type":"org","primary":true}],
          "x509Certificates":[{"value":"MIIB"}],
-         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"1815","costCenter":"CC-1","organization":"Engines","division":"Research","department":"Difference","manager":{"value":"0123456789abcdef0123456789abcdef"}}}
+         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"1815","costCenter":"CC-1","organization":"Engines",
+         "division":"Research","department":"Difference","manager":{"value":"0123456789abcdef0123456789abcdef"}}}
         """;
 
     [Fact]
@@ -37,11 +41,15 @@ public sealed class UserReadTests(StandardApiFactory factory) : IClassFixture<St
         await account.CreateGroupAsync("Builders", id);
 
         var single = await account.GetUserAsync(id);
-        var listed = (await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString($"id eq \"{id}\""))).AssertStatusAsync(HttpStatusCode.OK))["Resources"]![0]!.AsObject();
+        var listed = (
+            await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString($"id eq \"{id}\""))).AssertStatusAsync(HttpStatusCode.OK)
+        )["Resources"]![0]!.AsObject();
         Assert.Equal(listed.ToJsonString(), single.ToJsonString());
 
         // A write answers with the user as EF Core loaded and changed it; a read afterwards must show exactly that.
-        var patched = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"nickName","value":"lovelace"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var patched = await (
+            await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"nickName","value":"lovelace"}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(patched.ToJsonString(), (await account.GetUserAsync(id)).ToJsonString());
         Assert.Equal(["Analysts", "Builders"], single["groups"]!.AsArray().Select(g => g!["display"]!.GetValue<string>()));
         Assert.Equal(2, single["emails"]!.AsArray().Count);

@@ -35,12 +35,23 @@ public sealed class ReservedPrefixTests
         var before = await world.Db.UserGroups.CountAsync();
 
         await Assert.ThrowsAsync<DomainException>(() =>
-            world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "CF Admins", null, [], CancellationToken.None));
+            world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "CF Admins", null, [], CancellationToken.None)
+        );
         await Assert.ThrowsAsync<DomainException>(() =>
-            world.Groups.CreateCustomAsync(DomainWorld.Actor, world.AccountId, "CFOs", [], world.Policies, CancellationToken.None));
-        var pushed = (await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "Engineers", null, [], CancellationToken.None)).Group;
-        await Assert.ThrowsAsync<DomainException>(() => world.Groups.UpdateFromScimAsync(DomainWorld.Actor, pushed,
-            new GroupUpdate("CF Engineers", false, null, []), Audit.AuditActions.UpdateScimGroup, CancellationToken.None));
+            world.Groups.CreateCustomAsync(DomainWorld.Actor, world.AccountId, "CFOs", [], world.Policies, CancellationToken.None)
+        );
+        var pushed = (
+            await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "Engineers", null, [], CancellationToken.None)
+        ).Group;
+        await Assert.ThrowsAsync<DomainException>(() =>
+            world.Groups.UpdateFromScimAsync(
+                DomainWorld.Actor,
+                pushed,
+                new GroupUpdate("CF Engineers", false, null, []),
+                Audit.AuditActions.UpdateScimGroup,
+                CancellationToken.None
+            )
+        );
 
         world.Db.ChangeTracker.Clear();
         Assert.Equal(before + 1, await world.Db.UserGroups.CountAsync());

@@ -17,16 +17,24 @@ public sealed class ScimManagedLockTests
     {
         await using var world = await DomainWorld.CreateAsync();
         var jane = await world.ProvisionAsync("jane@example.com");
-        var pushed = (await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "Engineers", null, [jane.Id], CancellationToken.None)).Group;
+        var pushed = (
+            await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "Engineers", null, [jane.Id], CancellationToken.None)
+        ).Group;
 
         var refusals = new[]
         {
             await Assert.ThrowsAsync<DomainException>(() =>
-                world.Groups.ChangeMembersAsync(DomainWorld.Actor, pushed, new RemoveMembers([jane.Id]), null, CancellationToken.None)),
+                world.Groups.ChangeMembersAsync(DomainWorld.Actor, pushed, new RemoveMembers([jane.Id]), null, CancellationToken.None)
+            ),
             await Assert.ThrowsAsync<DomainException>(() =>
-                world.Groups.ChangeMembersAsync(DomainWorld.Actor, pushed, new AddMembers([jane.Id]), null, CancellationToken.None)),
-            await Assert.ThrowsAsync<DomainException>(() => world.Groups.RenameAsync(DomainWorld.Actor, pushed, "Builders", CancellationToken.None)),
-            await Assert.ThrowsAsync<DomainException>(() => world.Groups.DeleteCustomAsync(DomainWorld.Actor, pushed, CancellationToken.None)),
+                world.Groups.ChangeMembersAsync(DomainWorld.Actor, pushed, new AddMembers([jane.Id]), null, CancellationToken.None)
+            ),
+            await Assert.ThrowsAsync<DomainException>(() =>
+                world.Groups.RenameAsync(DomainWorld.Actor, pushed, "Builders", CancellationToken.None)
+            ),
+            await Assert.ThrowsAsync<DomainException>(() =>
+                world.Groups.DeleteCustomAsync(DomainWorld.Actor, pushed, CancellationToken.None)
+            ),
         };
 
         Assert.All(refusals, r => Assert.Equal((DomainErrorKind.Immutable, ProvisioningRules.ScimManagedLock), (r.Kind, r.Rule)));
@@ -41,10 +49,17 @@ public sealed class ScimManagedLockTests
     {
         await using var world = await DomainWorld.CreateAsync();
         var jane = await world.ProvisionAsync("jane@example.com");
-        var pushed = (await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "Engineers", null, [], CancellationToken.None)).Group;
+        var pushed = (
+            await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "Engineers", null, [], CancellationToken.None)
+        ).Group;
 
-        var result = await world.Groups.UpdateFromScimAsync(DomainWorld.Actor, pushed, new GroupUpdate("Builders", false, null, [new AddMembers([jane.Id])]),
-            AuditActions.UpdateScimGroup, CancellationToken.None);
+        var result = await world.Groups.UpdateFromScimAsync(
+            DomainWorld.Actor,
+            pushed,
+            new GroupUpdate("Builders", false, null, [new AddMembers([jane.Id])]),
+            AuditActions.UpdateScimGroup,
+            CancellationToken.None
+        );
 
         Assert.Equal(1, result.Change.MembersAdded);
         Assert.Contains(nameof(UserGroup.Name), result.Change.Attributes);
@@ -56,9 +71,22 @@ public sealed class ScimManagedLockTests
     {
         await using var world = await DomainWorld.CreateAsync();
         var jane = await world.ProvisionAsync("jane@example.com");
-        var group = await world.Groups.CreateCustomAsync(DomainWorld.Actor, world.AccountId, "Contractors", [], world.Policies, CancellationToken.None);
+        var group = await world.Groups.CreateCustomAsync(
+            DomainWorld.Actor,
+            world.AccountId,
+            "Contractors",
+            [],
+            world.Policies,
+            CancellationToken.None
+        );
 
-        var added = await world.Groups.ChangeMembersAsync(DomainWorld.Actor, group, new AddMembers([jane.Id]), null, CancellationToken.None);
+        var added = await world.Groups.ChangeMembersAsync(
+            DomainWorld.Actor,
+            group,
+            new AddMembers([jane.Id]),
+            null,
+            CancellationToken.None
+        );
         await world.Groups.RenameAsync(DomainWorld.Actor, group, "Vendors", CancellationToken.None);
         var deleted = await world.Groups.DeleteCustomAsync(DomainWorld.Actor, group, CancellationToken.None);
 
@@ -71,12 +99,28 @@ public sealed class ScimManagedLockTests
     public async Task Adopting_a_hand_made_group_by_name_makes_it_scim_managed()
     {
         await using var world = await DomainWorld.CreateAsync();
-        var group = await world.Groups.CreateCustomAsync(DomainWorld.Actor, world.AccountId, "Contractors", [], world.Policies, CancellationToken.None);
+        var group = await world.Groups.CreateCustomAsync(
+            DomainWorld.Actor,
+            world.AccountId,
+            "Contractors",
+            [],
+            world.Policies,
+            CancellationToken.None
+        );
 
-        var pushed = await world.Groups.CreateFromScimAsync(DomainWorld.Actor, world.AccountId, "contractors", null, [], CancellationToken.None);
+        var pushed = await world.Groups.CreateFromScimAsync(
+            DomainWorld.Actor,
+            world.AccountId,
+            "contractors",
+            null,
+            [],
+            CancellationToken.None
+        );
 
         Assert.Equal(group.Id, pushed.Group.Id);
         Assert.Contains(ProvisioningRules.GroupAdopted, pushed.Change.Rules);
-        await Assert.ThrowsAsync<DomainException>(() => world.Groups.DeleteCustomAsync(DomainWorld.Actor, pushed.Group, CancellationToken.None));
+        await Assert.ThrowsAsync<DomainException>(() =>
+            world.Groups.DeleteCustomAsync(DomainWorld.Actor, pushed.Group, CancellationToken.None)
+        );
     }
 }

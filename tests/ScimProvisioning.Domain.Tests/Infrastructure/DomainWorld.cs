@@ -73,7 +73,11 @@ public sealed class DomainWorld : IAsyncDisposable
     public Task<bool> IsMemberAsync(string userName) => Db.Members.AnyAsync(m => m.AccountId == AccountId && m.User.UserName == userName);
 
     public Task<List<AuditEvent>> AuditAsync(string? outcome = null) =>
-        Db.AuditEvents.AsNoTracking().Where(e => e.AccountId == AccountId && (outcome == null || e.Outcome == outcome)).OrderBy(e => e.Key).ToListAsync();
+        Db
+            .AuditEvents.AsNoTracking()
+            .Where(e => e.AccountId == AccountId && (outcome == null || e.Outcome == outcome))
+            .OrderBy(e => e.Key)
+            .ToListAsync();
 
     public async ValueTask DisposeAsync()
     {

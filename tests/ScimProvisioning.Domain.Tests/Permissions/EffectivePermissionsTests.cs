@@ -31,8 +31,14 @@ public sealed class EffectivePermissionsTests
         var jane = await world.ProvisionAsync("jane@example.com");
         var administrator = PermissionGroupCatalog.All.First(r => r.Name == "Administrator");
         var scope = await world.Db.ResourceGroups.FirstAsync(r => r.AccountId == world.AccountId);
-        var group = await world.Groups.CreateCustomAsync(DomainWorld.Actor, world.AccountId, "Admins",
-            [new PolicyDraft(PolicyAccess.Allow, [administrator.Id], scope.Id, null)], world.Policies, CancellationToken.None);
+        var group = await world.Groups.CreateCustomAsync(
+            DomainWorld.Actor,
+            world.AccountId,
+            "Admins",
+            [new PolicyDraft(PolicyAccess.Allow, [administrator.Id], scope.Id, null)],
+            world.Policies,
+            CancellationToken.None
+        );
         await world.Groups.ChangeMembersAsync(DomainWorld.Actor, group, new AddMembers([jane.Id]), null, CancellationToken.None);
         var member = await world.MemberOfAsync("jane@example.com");
 
@@ -52,12 +58,23 @@ public sealed class EffectivePermissionsTests
         var jane = await world.ProvisionAsync("jane@example.com");
         var administrator = PermissionGroupCatalog.All.First(r => r.Name == "Administrator");
         var scope = await world.Db.ResourceGroups.FirstAsync(r => r.AccountId == world.AccountId);
-        var group = await world.Groups.CreateCustomAsync(DomainWorld.Actor, world.AccountId, "Admins",
-            [new PolicyDraft(PolicyAccess.Allow, [administrator.Id], scope.Id, null)], world.Policies, CancellationToken.None);
+        var group = await world.Groups.CreateCustomAsync(
+            DomainWorld.Actor,
+            world.AccountId,
+            "Admins",
+            [new PolicyDraft(PolicyAccess.Allow, [administrator.Id], scope.Id, null)],
+            world.Policies,
+            CancellationToken.None
+        );
         await world.Groups.ChangeMembersAsync(DomainWorld.Actor, group, new AddMembers([jane.Id]), null, CancellationToken.None);
         var member = await world.MemberOfAsync("jane@example.com");
-        await world.Policies.ReplaceMemberPoliciesAsync(DomainWorld.Actor, member, [new PolicyDraft(PolicyAccess.Deny, [administrator.Id], scope.Id, null)],
-            AuditActions.UpdateMember, CancellationToken.None);
+        await world.Policies.ReplaceMemberPoliciesAsync(
+            DomainWorld.Actor,
+            member,
+            [new PolicyDraft(PolicyAccess.Deny, [administrator.Id], scope.Id, null)],
+            AuditActions.UpdateMember,
+            CancellationToken.None
+        );
 
         var roles = await world.Permissions.ForMemberAsync(world.AccountId, member.Id, CancellationToken.None);
 
@@ -72,7 +89,13 @@ public sealed class EffectivePermissionsTests
         var member = await world.MemberOfAsync("jane@example.com");
         var user = await world.TrackedUserAsync("jane@example.com");
         user.Active = false;
-        await world.Users.UpdateAsync(DomainWorld.Actor, user, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, CancellationToken.None);
+        await world.Users.UpdateAsync(
+            DomainWorld.Actor,
+            user,
+            UserWriteKind.ScimPatch,
+            AuditActions.UpdateScimUser,
+            CancellationToken.None
+        );
 
         Assert.Null(await world.Permissions.ForMemberAsync(world.AccountId, member.Id, CancellationToken.None));
     }

@@ -21,7 +21,8 @@ public sealed class SuperAdministratorGuardTests
         owner.Active = false;
 
         var refusal = await Assert.ThrowsAsync<DomainException>(() =>
-            world.Users.UpdateAsync(DomainWorld.Actor, owner, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, CancellationToken.None));
+            world.Users.UpdateAsync(DomainWorld.Actor, owner, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, CancellationToken.None)
+        );
 
         Assert.Equal(DomainErrorKind.LockoutRefused, refusal.Kind);
         Assert.Equal(ProvisioningRules.LockoutGuard, refusal.Rule);
@@ -38,14 +39,27 @@ public sealed class SuperAdministratorGuardTests
     {
         await using var world = await DomainWorld.CreateAsync();
         var second = await world.ProvisionAsync("second@example.com");
-        var superGroup = await world.Db.UserGroups.SingleAsync(g => g.AccountId == world.AccountId && g.SystemRoleId == PermissionGroupCatalog.SuperAdministratorId);
-        await world.Groups.UpdateFromScimAsync(DomainWorld.Actor, superGroup, new GroupUpdate(null, false, null, [new AddMembers([second.Id])]),
-            AuditActions.UpdateScimGroup, CancellationToken.None);
+        var superGroup = await world.Db.UserGroups.SingleAsync(g =>
+            g.AccountId == world.AccountId && g.SystemRoleId == PermissionGroupCatalog.SuperAdministratorId
+        );
+        await world.Groups.UpdateFromScimAsync(
+            DomainWorld.Actor,
+            superGroup,
+            new GroupUpdate(null, false, null, [new AddMembers([second.Id])]),
+            AuditActions.UpdateScimGroup,
+            CancellationToken.None
+        );
         Assert.True(await world.Guard.HasSuperAdministratorAsync(world.AccountId, CancellationToken.None));
 
         var owner = await world.TrackedUserAsync(Owner);
         owner.Active = false;
-        var result = await world.Users.UpdateAsync(DomainWorld.Actor, owner, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, CancellationToken.None);
+        var result = await world.Users.UpdateAsync(
+            DomainWorld.Actor,
+            owner,
+            UserWriteKind.ScimPatch,
+            AuditActions.UpdateScimUser,
+            CancellationToken.None
+        );
 
         Assert.Contains(ProvisioningRules.MemberDeprovisioned, result.Change.Rules);
         Assert.False(await world.IsMemberAsync(Owner));
@@ -59,7 +73,8 @@ public sealed class SuperAdministratorGuardTests
         var owner = await world.MemberOfAsync(Owner);
 
         var refusal = await Assert.ThrowsAsync<DomainException>(() =>
-            world.Policies.ReplaceMemberPoliciesAsync(DomainWorld.Actor, owner, [], AuditActions.UpdateMember, CancellationToken.None));
+            world.Policies.ReplaceMemberPoliciesAsync(DomainWorld.Actor, owner, [], AuditActions.UpdateMember, CancellationToken.None)
+        );
 
         Assert.Equal(DomainErrorKind.LockoutRefused, refusal.Kind);
         world.Db.ChangeTracker.Clear();
@@ -82,7 +97,9 @@ public sealed class SuperAdministratorGuardTests
         await using var world = await DomainWorld.CreateAsync(new GuardSettings { PreventSuperAdminLockout = false });
         var owner = await world.TrackedUserAsync(Owner);
 
-        var refusal = await Assert.ThrowsAsync<DomainException>(() => world.Users.DeleteAsync(DomainWorld.Actor, owner, CancellationToken.None));
+        var refusal = await Assert.ThrowsAsync<DomainException>(() =>
+            world.Users.DeleteAsync(DomainWorld.Actor, owner, CancellationToken.None)
+        );
 
         Assert.Equal(DomainErrorKind.LockoutRefused, refusal.Kind);
         world.Db.ChangeTracker.Clear();

@@ -18,7 +18,10 @@ public sealed class UserProvisioningTests
         var result = await world.Users.CreateAsync(DomainWorld.Actor, user, UserWriteKind.ScimCreate, CancellationToken.None);
 
         Assert.Equal([ProvisioningRules.MemberProvisioned], result.Change.Rules);
-        Assert.Equal(("user", user.Id, "jane@example.com"), (result.Change.ResourceType, result.Change.ResourceId, result.Change.ResourceName));
+        Assert.Equal(
+            ("user", user.Id, "jane@example.com"),
+            (result.Change.ResourceType, result.Change.ResourceId, result.Change.ResourceName)
+        );
         Assert.True(await world.IsMemberAsync("jane@example.com"));
         var audited = (await world.AuditAsync()).Last();
         Assert.Equal((AuditActions.CreateScimUser, AuditActions.Success), (audited.Action, audited.Outcome));
@@ -33,7 +36,13 @@ public sealed class UserProvisioningTests
         var user = await world.TrackedUserAsync("jane@example.com");
         var version = user.Version;
 
-        var result = await world.Users.UpdateAsync(DomainWorld.Actor, user, UserWriteKind.ScimReplace, AuditActions.ReplaceScimUser, CancellationToken.None);
+        var result = await world.Users.UpdateAsync(
+            DomainWorld.Actor,
+            user,
+            UserWriteKind.ScimReplace,
+            AuditActions.ReplaceScimUser,
+            CancellationToken.None
+        );
 
         Assert.True(result.Change.IsEmpty);
         Assert.Equal(version, result.User.Version);
@@ -48,10 +57,22 @@ public sealed class UserProvisioningTests
         user.Active = false;
         user.Title = "Former";
 
-        var off = await world.Users.UpdateAsync(DomainWorld.Actor, user, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, CancellationToken.None);
+        var off = await world.Users.UpdateAsync(
+            DomainWorld.Actor,
+            user,
+            UserWriteKind.ScimPatch,
+            AuditActions.UpdateScimUser,
+            CancellationToken.None
+        );
         Assert.False(await world.IsMemberAsync("jane@example.com"));
         user.Active = true;
-        var on = await world.Users.UpdateAsync(DomainWorld.Actor, user, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, CancellationToken.None);
+        var on = await world.Users.UpdateAsync(
+            DomainWorld.Actor,
+            user,
+            UserWriteKind.ScimPatch,
+            AuditActions.UpdateScimUser,
+            CancellationToken.None
+        );
 
         Assert.Equal([ProvisioningRules.MemberDeprovisioned], off.Change.Rules);
         Assert.Contains(nameof(User.Active), off.Change.Attributes);
@@ -68,7 +89,8 @@ public sealed class UserProvisioningTests
         var twin = world.Users.NewUser(world.AccountId, "JANE@example.com");
 
         var refusal = await Assert.ThrowsAsync<DomainException>(() =>
-            world.Users.CreateAsync(DomainWorld.Actor, twin, UserWriteKind.ScimCreate, CancellationToken.None));
+            world.Users.CreateAsync(DomainWorld.Actor, twin, UserWriteKind.ScimCreate, CancellationToken.None)
+        );
 
         Assert.Equal((DomainErrorKind.Conflict, ProvisioningRules.UniqueName), (refusal.Kind, refusal.Rule));
     }
@@ -87,7 +109,12 @@ public sealed class UserProvisioningTests
         {
             if (kind == UserWriteKind.ScimCreate)
             {
-                await world.Users.CreateAsync(DomainWorld.Actor, world.Users.NewUser(world.AccountId, "not-an-email"), kind, CancellationToken.None);
+                await world.Users.CreateAsync(
+                    DomainWorld.Actor,
+                    world.Users.NewUser(world.AccountId, "not-an-email"),
+                    kind,
+                    CancellationToken.None
+                );
                 return;
             }
 
@@ -108,8 +135,13 @@ public sealed class UserProvisioningTests
         var rules = new RefuseUserNamesWithout("#");
         await using var world = await DomainWorld.CreateAsync(rules: rules);
 
-        await world.Users.CreateAsync(DomainWorld.Actor, world.Users.NewUser(world.AccountId, "jane@example.com"), UserWriteKind.Admin,
-            CancellationToken.None, AuditActions.AddMember);
+        await world.Users.CreateAsync(
+            DomainWorld.Actor,
+            world.Users.NewUser(world.AccountId, "jane@example.com"),
+            UserWriteKind.Admin,
+            CancellationToken.None,
+            AuditActions.AddMember
+        );
 
         Assert.True(await world.IsMemberAsync("jane@example.com"));
     }
@@ -145,7 +177,12 @@ public sealed class UserProvisioningTests
             Asked.Add(kind);
             if (!user.UserName.Contains(marker, StringComparison.Ordinal))
             {
-                throw new DomainException(DomainErrorKind.Invalid, $"userName must contain '{marker}'.", "userName", ProvisioningRules.ProfileRule);
+                throw new DomainException(
+                    DomainErrorKind.Invalid,
+                    $"userName must contain '{marker}'.",
+                    "userName",
+                    ProvisioningRules.ProfileRule
+                );
             }
         }
     }

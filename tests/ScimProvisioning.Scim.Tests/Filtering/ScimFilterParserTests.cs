@@ -62,7 +62,9 @@ public sealed class ScimFilterParserTests
     [Fact]
     public void Urn_qualified_paths_keep_schema_and_sub_attribute()
     {
-        var node = Assert.IsType<ComparisonFilter>(ScimFilterParser.Parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq \"x\""));
+        var node = Assert.IsType<ComparisonFilter>(
+            ScimFilterParser.Parse("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value eq \"x\"")
+        );
         Assert.Equal("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", node.Path.SchemaUri);
         Assert.Equal("manager", node.Path.Name);
         Assert.Equal("value", node.Path.SubAttribute);

@@ -10,11 +10,16 @@ public sealed class ScimPatchEngineTests
     private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     private static readonly ScimPatchEngine Engine = new(CoreSchemas.UserResource);
 
-    private static JsonObject User() => JsonNode.Parse("""
-        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"u1","userName":"a@x.com",
-         "name":{"givenName":"A","familyName":"X"},"active":true,
-         "emails":[{"value":"a@x.com","type":"work","primary":true},{"value":"a@home.example","type":"home"}]}
-        """)!.AsObject();
+    private static JsonObject User() =>
+        JsonNode
+            .Parse(
+                """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"u1","userName":"a@x.com",
+                 "name":{"givenName":"A","familyName":"X"},"active":true,
+                 "emails":[{"value":"a@x.com","type":"work","primary":true},{"value":"a@home.example","type":"home"}]}
+                """
+            )!
+            .AsObject();
 
     private static JsonObject Apply(JsonObject user, string operations)
     {
@@ -27,7 +32,10 @@ public sealed class ScimPatchEngineTests
     [InlineData("Replace")]
     [InlineData("REPLACE")]
     public void Op_is_matched_in_any_case(string op) =>
-        Assert.Equal("b@x.com", Apply(User(), $$"""[{"op":"{{op}}","path":"userName","value":"b@x.com"}]""")["userName"]!.GetValue<string>());
+        Assert.Equal(
+            "b@x.com",
+            Apply(User(), $$"""[{"op":"{{op}}","path":"userName","value":"b@x.com"}]""")["userName"]!.GetValue<string>()
+        );
 
     [Fact]
     public void String_booleans_are_coerced()
@@ -39,7 +47,13 @@ public sealed class ScimPatchEngineTests
     [Fact]
     public void Pathless_value_with_dotted_urn_and_ignored_keys()
     {
-        var user = Apply(User(), $$"""[{"op":"replace","value":{"id":"u1","schemas":["x"],"meta":{"a":1},"name.givenName":"K","{{Enterprise}}:employeeNumber":"42","displayName":"D"} } ]""");
+        var user = Apply(
+            User(),
+            $$"""
+            [{"op":"replace","value":{"id":"u1","schemas":["x"],"meta":{"a":1},"name.givenName":"K",
+            "{{Enterprise}}:employeeNumber":"42","displayName":"D"} } ]
+            """
+        );
         Assert.Equal("K", user["name"]!["givenName"]!.GetValue<string>());
         Assert.Equal("X", user["name"]!["familyName"]!.GetValue<string>());
         Assert.Equal("42", user[Enterprise]!["employeeNumber"]!.GetValue<string>());
@@ -49,7 +63,10 @@ public sealed class ScimPatchEngineTests
 
     [Fact]
     public void Pathless_value_naming_another_id_is_a_mutability_error() =>
-        Assert.Equal(ScimErrorTypes.Mutability, Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"replace","value":{"id":"other"} } ]""")).ScimType);
+        Assert.Equal(
+            ScimErrorTypes.Mutability,
+            Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"replace","value":{"id":"other"} } ]""")).ScimType
+        );
 
     [Fact]
     public void Extension_object_in_a_pathless_value()
@@ -80,7 +97,12 @@ public sealed class ScimPatchEngineTests
 
     [Fact]
     public void Filtered_replace_without_a_match_is_no_target() =>
-        Assert.Equal(ScimErrorTypes.NoTarget, Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"replace","path":"emails[type eq \"other\"].value","value":"z"}]""")).ScimType);
+        Assert.Equal(
+            ScimErrorTypes.NoTarget,
+            Assert
+                .Throws<ScimException>(() => Apply(User(), """[{"op":"replace","path":"emails[type eq \"other\"].value","value":"z"}]"""))
+                .ScimType
+        );
 
     [Fact]
     public void Remove_with_filter_removes_only_matches()
@@ -99,7 +121,13 @@ public sealed class ScimPatchEngineTests
     [Fact]
     public void Adding_an_existing_value_is_a_no_op_and_a_new_primary_demotes_the_old()
     {
-        var user = Apply(User(), """[{"op":"add","path":"emails","value":[{"value":"a@x.com","type":"work","primary":true}]},{"op":"add","path":"emails","value":[{"value":"n@x.com","type":"other","primary":"True"}]}]""");
+        var user = Apply(
+            User(),
+            """
+            [{"op":"add","path":"emails","value":[{"value":"a@x.com","type":"work","primary":true}]},{"op":"add","path":"emails",
+            "value":[{"value":"n@x.com","type":"other","primary":"True"}]}]
+            """
+        );
         var emails = user["emails"]!.AsArray();
         Assert.Equal(3, emails.Count);
         Assert.Single(emails, e => e!["primary"]?.GetValue<bool>() == true);
@@ -129,7 +157,10 @@ public sealed class ScimPatchEngineTests
     [Fact]
     public void Read_only_paths_are_mutability_errors_but_ignored_in_pathless_values()
     {
-        Assert.Equal(ScimErrorTypes.Mutability, Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"replace","path":"groups","value":[]}]""")).ScimType);
+        Assert.Equal(
+            ScimErrorTypes.Mutability,
+            Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"replace","path":"groups","value":[]}]""")).ScimType
+        );
         var user = Apply(User(), """[{"op":"replace","value":{"groups":[{"value":"g"}],"title":"T"} } ]""");
         Assert.Null(user["groups"]);
         Assert.Equal("T", user["title"]!.GetValue<string>());
@@ -138,7 +169,10 @@ public sealed class ScimPatchEngineTests
     [Fact]
     public void Unknown_attribute_in_a_path_is_invalid_path_but_ignored_in_a_pathless_value()
     {
-        Assert.Equal(ScimErrorTypes.InvalidPath, Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"add","path":"shoeSize","value":"9"}]""")).ScimType);
+        Assert.Equal(
+            ScimErrorTypes.InvalidPath,
+            Assert.Throws<ScimException>(() => Apply(User(), """[{"op":"add","path":"shoeSize","value":"9"}]""")).ScimType
+        );
         Apply(User(), """[{"op":"add","value":{"shoeSize":"9"} } ]""");
     }
 
@@ -147,9 +181,18 @@ public sealed class ScimPatchEngineTests
     {
         var engine = new ScimPatchEngine(CoreSchemas.GroupResource, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "members" });
         var group = JsonNode.Parse("""{"id":"g1","displayName":"Eng"}""")!.AsObject();
-        var deferred = engine.Apply(group, PatchOperation.ReadRequest(JsonNode.Parse("""
-            {"Operations":[{"op":"remove","path":"members[value eq \"u2\"]"},{"op":"add","path":"members","value":[{"value":"u1"}]},{"op":"replace","value":{"displayName":"Eng2","members":[]}}]}
-            """), 100));
+        var deferred = engine.Apply(
+            group,
+            PatchOperation.ReadRequest(
+                JsonNode.Parse(
+                    """
+                    {"Operations":[{"op":"remove","path":"members[value eq \"u2\"]"},{"op":"add","path":"members","value":[{"value":"u1"}]},
+                    {"op":"replace","value":{"displayName":"Eng2","members":[]}}]}
+                    """
+                ),
+                100
+            )
+        );
         Assert.Equal([PatchOp.Remove, PatchOp.Add, PatchOp.Replace], deferred.Select(d => d.Op));
         Assert.NotNull(deferred[0].ValueFilter);
         Assert.Equal("Eng2", group["displayName"]!.GetValue<string>());
@@ -159,7 +202,9 @@ public sealed class ScimPatchEngineTests
     public void Too_many_operations_is_too_many()
     {
         var operations = string.Join(",", Enumerable.Repeat("""{"op":"add","path":"title","value":"x"}""", 5));
-        var error = Assert.Throws<ScimException>(() => PatchOperation.ReadRequest(JsonNode.Parse($$"""{"Operations":[{{operations}}]}"""), 4));
+        var error = Assert.Throws<ScimException>(() =>
+            PatchOperation.ReadRequest(JsonNode.Parse($$"""{"Operations":[{{operations}}]}"""), 4)
+        );
         Assert.Equal(ScimErrorTypes.TooMany, error.ScimType);
     }
 }

@@ -12,14 +12,41 @@ public static class FilterGenerators
     private static readonly ComparisonOperator[] Operators = Enum.GetValues<ComparisonOperator>();
 
     private static Gen<string> Text { get; } =
-        Gen.ArrayOf(Gen.Elements("a", "B", "z", "0", " ", "\"", "\\", "/", "é", "ü", "'", "@", ".", "(", ")", "[", "]", "and", "or", "\n", "\u2603"))
+        Gen.ArrayOf(
+                Gen.Elements(
+                    "a",
+                    "B",
+                    "z",
+                    "0",
+                    " ",
+                    "\"",
+                    "\\",
+                    "/",
+                    "é",
+                    "ü",
+                    "'",
+                    "@",
+                    ".",
+                    "(",
+                    ")",
+                    "[",
+                    "]",
+                    "and",
+                    "or",
+                    "\n",
+                    "\u2603"
+                )
+            )
             .Select(parts => string.Concat(parts));
 
-    private static Gen<FilterValue> Value { get; } = Gen.OneOf(
-        Text.Select(FilterValue.String),
-        Gen.Choose(-1000, 1000).Select(n => new FilterValue(FilterValueKind.Number, n.ToString(System.Globalization.CultureInfo.InvariantCulture))),
-        Gen.Elements("1.5", "-0.25", "42.0").Select(n => new FilterValue(FilterValueKind.Number, n)),
-        Gen.Elements(FilterValue.True, FilterValue.False, FilterValue.Null));
+    private static Gen<FilterValue> Value { get; } =
+        Gen.OneOf(
+            Text.Select(FilterValue.String),
+            Gen.Choose(-1000, 1000)
+                .Select(n => new FilterValue(FilterValueKind.Number, n.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            Gen.Elements("1.5", "-0.25", "42.0").Select(n => new FilterValue(FilterValueKind.Number, n)),
+            Gen.Elements(FilterValue.True, FilterValue.False, FilterValue.Null)
+        );
 
     private static Gen<AttributePath> Path(bool relative) =>
         from name in Gen.Elements(Names)
@@ -46,15 +73,19 @@ public static class FilterGenerators
         var options = new List<Gen<FilterNode>>
         {
             Comparison(relative),
-            from left in smaller from right in smaller from op in Gen.Elements(LogicalOperator.And, LogicalOperator.Or)
+            from left in smaller
+            from right in smaller
+            from op in Gen.Elements(LogicalOperator.And, LogicalOperator.Or)
             select (FilterNode)new LogicalFilter(op, left, right),
             smaller.Select(inner => (FilterNode)new NotFilter(inner)),
         };
         if (!relative)
         {
-            options.Add(from name in Gen.Elements("emails", "addresses", "members")
-                        from inner in Tree(size / 2, relative: true)
-                        select (FilterNode)new ValuePathFilter(new AttributePath(null, name), inner));
+            options.Add(
+                from name in Gen.Elements("emails", "addresses", "members")
+                from inner in Tree(size / 2, relative: true)
+                select (FilterNode)new ValuePathFilter(new AttributePath(null, name), inner)
+            );
         }
 
         return Gen.OneOf(options);

@@ -23,7 +23,9 @@ public static class PropertyRunner
             }
             catch (Exception e)
             {
-                throw new Xunit.Sdk.XunitException($"Property failed for case {i + 1} of {cases} (SCIM_PROPERTY_SEED={Seed}): {samples[i]}{Environment.NewLine}{e.Message}");
+                throw new Xunit.Sdk.XunitException(
+                    $"Property failed for case {i + 1} of {cases} (SCIM_PROPERTY_SEED={Seed}): {samples[i]}{Environment.NewLine}{e.Message}"
+                );
             }
         }
     }

@@ -11,11 +11,14 @@ public static class PostgresSetup
         if (string.IsNullOrWhiteSpace(configured))
         {
             throw new InvalidOperationException(
-                "Database:Provider=Postgres needs ConnectionStrings:Scim (for example \"Host=127.0.0.1;Database=scim;Username=scim;Password=…\").");
+                "Database:Provider=Postgres needs ConnectionStrings:Scim (for example "
+                    + "\"Host=127.0.0.1;Database=scim;Username=scim;Password=…\")."
+            );
         }
 
-        services.AddDbContextPool<ScimDbContext>(options => options
-            .UseNpgsql(ConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres")));
+        services.AddDbContextPool<ScimDbContext>(options =>
+            options.UseNpgsql(ConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres"))
+        );
         services.AddSingleton<IInsertUnits>(TransactionalInserts.Instance);
         services.AddSingleton<IAccountLock>(PostgresAccountLock.Instance);
         return services;
@@ -28,8 +31,10 @@ public static class PostgresSetup
     public static string ConnectionString(string configured)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(configured);
-        if (!configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) &&
-            !configured.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (
+            !configured.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase)
+            && !configured.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)
+        )
         {
             builder.MaxAutoPrepare = 128;
             builder.AutoPrepareMinUsages = 2;

@@ -41,13 +41,9 @@ internal sealed class SessionCommand(SqliteSession session) : DbCommand
 
     protected override DbTransaction? DbTransaction { get; set; }
 
-    public override void Cancel()
-    {
-    }
+    public override void Cancel() { }
 
-    public override void Prepare()
-    {
-    }
+    public override void Prepare() { }
 
     public override int ExecuteNonQuery()
     {

@@ -17,8 +17,8 @@ namespace ScimProvisioning.Api.Persistence.Sqlite;
 internal sealed class SessionRelationalConnection(
     RelationalConnectionDependencies dependencies,
     IRawSqlCommandBuilder rawSqlCommandBuilder,
-    IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger)
-    : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
+    IDiagnosticsLogger<DbLoggerCategory.Infrastructure> logger
+) : SqliteRelationalConnection(dependencies, rawSqlCommandBuilder, logger)
 {
     private SqliteSession? _session;
 

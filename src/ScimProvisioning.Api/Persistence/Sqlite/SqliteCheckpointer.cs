@@ -129,9 +129,7 @@ internal sealed class SqliteCheckpointer
                 }
             }
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
         finally
         {
             connection?.Dispose();

@@ -183,7 +183,8 @@ internal sealed class SqliteGroupCommit : IInsertUnits, IDisposable
         public Exception? Error { get; set; }
     }
 
-    /// <summary>Runs a unit's INSERTs on the writer's connection with its prepared statements; the model comes from the unit's context.</summary>
+    /// <summary>Runs a unit's INSERTs on the writer's connection with its prepared statements; the model comes from the unit's
+    /// context.</summary>
     private sealed class SessionInserter(SqliteSession session) : RowInserter
     {
         public DbContext Context { get; set; } = null!;

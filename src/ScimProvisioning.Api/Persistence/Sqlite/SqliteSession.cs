@@ -143,7 +143,10 @@ public sealed class SqliteSession : IDisposable
 
         using var command = connection.CreateCommand();
         // No checkpoint inside a commit: SqliteCheckpointer does it in the background.
-        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA synchronous=" + synchronous + ";";
+        command.CommandText =
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA synchronous="
+            + synchronous
+            + ";";
         command.ExecuteNonQuery();
     }
 

@@ -18,18 +18,29 @@ public static class SqliteSetup
     /// <summary>Pooled DbContexts kept for reuse, each holding one open connection.</summary>
     public const int SessionPoolSize = 32;
 
-    public static IServiceCollection AddSqlitePersistence(this IServiceCollection services, string? configured, string contentRoot, DatabaseOptions database)
+    public static IServiceCollection AddSqlitePersistence(
+        this IServiceCollection services,
+        string? configured,
+        string contentRoot,
+        DatabaseOptions database
+    )
     {
         var connectionString = ConnectionString(configured, contentRoot);
         var synchronous = string.Equals(database.SqliteSynchronous, "Full", StringComparison.OrdinalIgnoreCase) ? "FULL" : "NORMAL";
         var statementCache = new SqliteStatementCache();
         var writeGate = new SqliteWriteGate();
 #pragma warning disable EF1001 // Internal EF Core API, see SessionRelationalConnection.
-        services.AddDbContextPool<ScimDbContext>(options => ((IDbContextOptionsBuilderInfrastructure)options
-                .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
-                .ReplaceService<ISqliteRelationalConnection, SessionRelationalConnection>()
-                .AddInterceptors(statementCache, writeGate))
-            .AddOrUpdateExtension(new SqliteSessionOptions(synchronous)), poolSize: SessionPoolSize);
+        services.AddDbContextPool<ScimDbContext>(
+            options =>
+                (
+                    (IDbContextOptionsBuilderInfrastructure)
+                        options
+                            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ScimProvisioning.Migrations.Sqlite"))
+                            .ReplaceService<ISqliteRelationalConnection, SessionRelationalConnection>()
+                            .AddInterceptors(statementCache, writeGate)
+                ).AddOrUpdateExtension(new SqliteSessionOptions(synchronous)),
+            poolSize: SessionPoolSize
+        );
 #pragma warning restore EF1001
         services.AddSingleton<IInsertUnits>(_ => new SqliteGroupCommit(connectionString, synchronous));
         services.AddSingleton<IAccountLock>(SqliteAccountLock.Instance);

@@ -9,7 +9,11 @@ namespace ScimProvisioning.Api.Persistence.Sqlite;
 internal sealed class SqliteWriteGate : DbTransactionInterceptor
 {
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
-        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        DbConnection connection,
+        TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result,
+        CancellationToken cancellationToken = default
+    )
     {
         if (SqliteSession.TryGet(connection, out var session))
         {
@@ -19,7 +23,11 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor
         return result;
     }
 
-    public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    public override InterceptionResult<DbTransaction> TransactionStarting(
+        DbConnection connection,
+        TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result
+    )
     {
         if (SqliteSession.TryGet(connection, out var session))
         {
@@ -31,13 +39,19 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Exit(eventData);
 
-    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        Exit(eventData);
+    public override Task TransactionCommittedAsync(
+        DbTransaction transaction,
+        TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default
+    ) => Exit(eventData);
 
     public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Exit(eventData);
 
-    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default) =>
-        Exit(eventData);
+    public override Task TransactionRolledBackAsync(
+        DbTransaction transaction,
+        TransactionEndEventData eventData,
+        CancellationToken cancellationToken = default
+    ) => Exit(eventData);
 
     public override void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
     {

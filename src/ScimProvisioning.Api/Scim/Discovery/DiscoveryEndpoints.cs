@@ -19,8 +19,12 @@ public static class DiscoveryEndpoints
     public static RouteGroupBuilder MapScimDiscovery(this RouteGroupBuilder scim)
     {
         var discovery = scim.MapGroup("").WithTags("SCIM Discovery").RequireAuthorization(Policies.ScimRead);
-        discovery.MapGet("/ServiceProviderConfig", ServiceProviderConfig).WithName("GetServiceProviderConfig").WithSummary("What this server supports (RFC 7643 §5)");
-        discovery.MapGet("/ServiceProviderConfigs", ServiceProviderConfig).ExcludeFromDescription(); // authentik's Salesforce compatibility mode
+        discovery
+            .MapGet("/ServiceProviderConfig", ServiceProviderConfig)
+            .WithName("GetServiceProviderConfig")
+            .WithSummary("What this server supports (RFC 7643 §5)");
+        // authentik's Salesforce compatibility mode asks the plural.
+        discovery.MapGet("/ServiceProviderConfigs", ServiceProviderConfig).ExcludeFromDescription();
         discovery.MapGet("/ResourceTypes", ListResourceTypes).WithName("ListResourceTypes").WithSummary("The resource types served");
         discovery.MapGet("/ResourceTypes/{name}", GetResourceType).WithName("GetResourceType").WithSummary("One resource type");
         discovery.MapGet("/Schemas", ListSchemas).WithName("ListSchemas").WithSummary("Every schema with full attribute definitions");
@@ -38,20 +42,32 @@ public static class DiscoveryEndpoints
             ["documentationUri"] = "https://developers.cloudflare.com/fundamentals/account/account-security/scim-setup/",
             ["patch"] = new JsonObject { ["supported"] = true },
             ["bulk"] = features.Bulk
-                ? new JsonObject { ["supported"] = true, ["maxOperations"] = scim.Options.BulkMaxOperations, ["maxPayloadSize"] = scim.Options.BulkMaxPayloadBytes }
-                : new JsonObject { ["supported"] = false, ["maxOperations"] = 0, ["maxPayloadSize"] = 0 },
+                ? new JsonObject
+                {
+                    ["supported"] = true,
+                    ["maxOperations"] = scim.Options.BulkMaxOperations,
+                    ["maxPayloadSize"] = scim.Options.BulkMaxPayloadBytes,
+                }
+                : new JsonObject
+                {
+                    ["supported"] = false,
+                    ["maxOperations"] = 0,
+                    ["maxPayloadSize"] = 0,
+                },
             ["filter"] = new JsonObject { ["supported"] = true, ["maxResults"] = maxPageSize },
             ["changePassword"] = new JsonObject { ["supported"] = features.ChangePassword },
             ["sort"] = new JsonObject { ["supported"] = features.Sort },
             ["etag"] = new JsonObject { ["supported"] = features.ETag },
-            ["authenticationSchemes"] = new JsonArray(new JsonObject
-            {
-                ["type"] = "oauthbearertoken",
-                ["name"] = "OAuth Bearer Token",
-                ["description"] = "Authentication with an account API token sent as 'Authorization: Bearer <token>'.",
-                ["specUri"] = "http://www.rfc-editor.org/info/rfc6750",
-                ["primary"] = true,
-            }),
+            ["authenticationSchemes"] = new JsonArray(
+                new JsonObject
+                {
+                    ["type"] = "oauthbearertoken",
+                    ["name"] = "OAuth Bearer Token",
+                    ["description"] = "Authentication with an account API token sent as 'Authorization: Bearer <token>'.",
+                    ["specUri"] = "http://www.rfc-editor.org/info/rfc6750",
+                    ["primary"] = true,
+                }
+            ),
             ["meta"] = new JsonObject
             {
                 ["resourceType"] = "ServiceProviderConfig",
@@ -80,15 +96,15 @@ public static class DiscoveryEndpoints
 
     private static ScimJsonResult GetResourceType(string name, ScimContext scim)
     {
-        var type = ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
+        var type =
+            ResourceTypes.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Resource type '{ScimFilters.Truncate(name)}' is not served here.");
         return new ScimJsonResult(type.ToJson($"{scim.BaseUrl}/ResourceTypes/{type.Name}"));
     }
 
     /// <summary>The schemas as the running profile serves them (the Cloudflare profile's user <c>groups</c> are id strings).</summary>
     private static IEnumerable<ScimSchema> ServedSchemas(ScimContext scim) =>
-        ResourceTypes.SelectMany(t => t.AllSchemas).DistinctBy(s => s.Id)
-            .Select(s => s == CoreSchemas.User ? scim.Profile.UserSchema : s);
+        ResourceTypes.SelectMany(t => t.AllSchemas).DistinctBy(s => s.Id).Select(s => s == CoreSchemas.User ? scim.Profile.UserSchema : s);
 
     private static ScimJsonResult ListSchemas(ScimContext scim)
     {
@@ -98,7 +114,8 @@ public static class DiscoveryEndpoints
 
     private static ScimJsonResult GetSchema(string uri, ScimContext scim)
     {
-        var schema = ServedSchemas(scim).FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase))
+        var schema =
+            ServedSchemas(scim).FirstOrDefault(s => string.Equals(s.Id, uri, StringComparison.OrdinalIgnoreCase))
             ?? throw ScimException.NotFound($"Schema '{ScimFilters.Truncate(uri)}' is not served here.");
         return new ScimJsonResult(schema.ToJson($"{scim.BaseUrl}/Schemas/{schema.Id}"));
     }

@@ -25,13 +25,16 @@ public static class GroupMembers
             PatchOp.Add when patch.ValueFilter is null => new AddMembers(Ids(patch.Value)),
             // members[value eq "u"] (Okta, Entra, authentik) names the member: removed by key, whatever the group's size.
             PatchOp.Remove when IsSingleMember(patch.ValueFilter, out var member) => new RemoveMembers([member]),
-            PatchOp.Remove when patch.ValueFilter is not null =>
-                new RemoveMatchingMembers(ScimFilterTranslator.ToPredicate(patch.ValueFilter, GroupQueryMaps.Member)),
+            PatchOp.Remove when patch.ValueFilter is not null => new RemoveMatchingMembers(
+                ScimFilterTranslator.ToPredicate(patch.ValueFilter, GroupQueryMaps.Member)
+            ),
             // remove with a value list removes only the listed members (Entra's default shape), never all of them.
             PatchOp.Remove when patch.Value is not null and not JsonArray { Count: 0 } => new RemoveMembers(Ids(patch.Value)),
             PatchOp.Remove => new RemoveAllMembers(),
             PatchOp.Replace when patch.ValueFilter is null => new ReplaceMembers(Ids(patch.Value)),
-            _ => throw ScimException.InvalidPath("members with a value filter can only be removed; use add or remove to change membership."),
+            _ => throw ScimException.InvalidPath(
+                "members with a value filter can only be removed; use add or remove to change membership."
+            ),
         };
     }
 
@@ -67,13 +70,22 @@ public static class GroupMembers
         return ids;
 
         static string Value(JsonObject? member) =>
-            member?["value"]?.GetValue<string>() ?? throw ScimException.InvalidValue("A member entry of 'members' needs a 'value' naming a user id.");
+            member?["value"]?.GetValue<string>()
+            ?? throw ScimException.InvalidValue("A member entry of 'members' needs a 'value' naming a user id.");
     }
 
     private static bool IsSingleMember(FilterNode? filter, out string userId)
     {
-        if (filter is ComparisonFilter { Operator: ComparisonOperator.Eq, Value.Kind: FilterValueKind.String, Path: { Name: var name, SubAttribute: null } } single
-            && string.Equals(name, "value", StringComparison.OrdinalIgnoreCase))
+        if (
+            filter
+                is ComparisonFilter
+                {
+                    Operator: ComparisonOperator.Eq,
+                    Value.Kind: FilterValueKind.String,
+                    Path: { Name: var name, SubAttribute: null }
+                } single
+            && string.Equals(name, "value", StringComparison.OrdinalIgnoreCase)
+        )
         {
             userId = single.Value!.Text!;
             return true;

@@ -32,17 +32,21 @@ public static class GroupResourceMapper
         if (members is not null)
         {
             // Always present on a single read, [] when empty: authentik computes no additions without the key.
-            resource["members"] = new JsonArray(members.Select(m =>
-            {
-                var member = new JsonObject { ["value"] = m.UserId, ["display"] = m.UserName };
-                if (profile.LinksGroupMembers)
-                {
-                    member["$ref"] = $"{baseUrl}/Users/{m.UserId}";
-                    member["type"] = "User";
-                }
+            resource["members"] = new JsonArray(
+                members
+                    .Select(m =>
+                    {
+                        var member = new JsonObject { ["value"] = m.UserId, ["display"] = m.UserName };
+                        if (profile.LinksGroupMembers)
+                        {
+                            member["$ref"] = $"{baseUrl}/Users/{m.UserId}";
+                            member["type"] = "User";
+                        }
 
-                return (JsonNode)member;
-            }).ToArray());
+                        return (JsonNode)member;
+                    })
+                    .ToArray()
+            );
         }
 
         var meta = new JsonObject

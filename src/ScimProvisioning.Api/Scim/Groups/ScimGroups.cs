@@ -31,9 +31,25 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
             groups = groups.Where(ScimFilterTranslator.ToPredicate(filter, GroupQueryMaps.Group));
         }
 
-        var page = await ScimQueries.PageAsync(groups, g => g.Key, request, GroupQueryMaps.Group, q => q, scim.Aborted, $"groups|{scim.AccountId}");
-        var resources = page.Items.Select(g => ScimDocument.Project(GroupResourceMapper.ToResource(g, scim.Profile, scim.BaseUrl, null),
-            CoreSchemas.GroupResource, request.Attributes, request.ExcludedAttributes)).ToList();
+        var page = await ScimQueries.PageAsync(
+            groups,
+            g => g.Key,
+            request,
+            GroupQueryMaps.Group,
+            q => q,
+            scim.Aborted,
+            $"groups|{scim.AccountId}"
+        );
+        var resources = page
+            .Items.Select(g =>
+                ScimDocument.Project(
+                    GroupResourceMapper.ToResource(g, scim.Profile, scim.BaseUrl, null),
+                    CoreSchemas.GroupResource,
+                    request.Attributes,
+                    request.ExcludedAttributes
+                )
+            )
+            .ToList();
         return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
 
@@ -51,13 +67,16 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
     {
         var attributes = ScimDocument.ParseAttributeList(query.Attributes);
         var excluded = ScimDocument.ParseAttributeList(query.ExcludedAttributes);
-        var wantsMembers = attributes.Count > 0
-            ? attributes.Any(a => string.Equals(a.Name, "members", StringComparison.OrdinalIgnoreCase))
-            : !excluded.Any(a => string.Equals(a.Name, "members", StringComparison.OrdinalIgnoreCase) && a.SubAttribute is null);
+        var wantsMembers =
+            attributes.Count > 0
+                ? attributes.Any(a => string.Equals(a.Name, "members", StringComparison.OrdinalIgnoreCase))
+                : !excluded.Any(a => string.Equals(a.Name, "members", StringComparison.OrdinalIgnoreCase) && a.SubAttribute is null);
         List<GroupMemberView>? members = null;
         if (wantsMembers)
         {
-            members = await db.UserGroupMembers.AsNoTracking().Where(m => m.UserGroupKey == group.Key)
+            members = await db
+                .UserGroupMembers.AsNoTracking()
+                .Where(m => m.UserGroupKey == group.Key)
                 .OrderBy(m => m.UserKey)
                 .Select(m => new GroupMemberView(m.User.Id, m.User.UserName))
                 .ToListAsync(scim.Aborted);
@@ -70,8 +89,14 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
     public async Task<ScimWriteOutcome> CreateAsync(ScimWrite write)
     {
         var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, write.Body);
-        var result = await provisioning.CreateFromScimAsync(scim.Actor, scim.AccountId, Text(document, "displayName") ?? "", Text(document, "externalId"),
-            GroupMembers.Ids(document["members"]), scim.Aborted);
+        var result = await provisioning.CreateFromScimAsync(
+            scim.Actor,
+            scim.AccountId,
+            Text(document, "displayName") ?? "",
+            Text(document, "externalId"),
+            GroupMembers.Ids(document["members"]),
+            scim.Aborted
+        );
         return await WrittenAsync(result, write.Query, StatusCodes.Status201Created);
     }
 
@@ -80,8 +105,12 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
         var group = await GetAsync(id);
         ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, group.Version);
         var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, write.Body);
-        var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"),
-            [new ReplaceMembers(GroupMembers.Ids(document["members"]))]);
+        var update = new GroupUpdate(
+            Text(document, "displayName") ?? "",
+            true,
+            Text(document, "externalId"),
+            [new ReplaceMembers(GroupMembers.Ids(document["members"]))]
+        );
         var result = await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
         return await WrittenAsync(result, write.Query, StatusCodes.Status200OK);
     }
@@ -97,8 +126,12 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
         var operations = PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations);
         var document = GroupResourceMapper.ToDocument(group);
         var deferred = new ScimPatchEngine(CoreSchemas.GroupResource, Deferred).Apply(document, operations);
-        var update = new GroupUpdate(Text(document, "displayName") ?? "", true, Text(document, "externalId"),
-            deferred.Select(GroupMembers.ToMembershipChange).ToList());
+        var update = new GroupUpdate(
+            Text(document, "displayName") ?? "",
+            true,
+            Text(document, "externalId"),
+            deferred.Select(GroupMembers.ToMembershipChange).ToList()
+        );
         var result = await provisioning.UpdateFromScimAsync(scim.Actor, group, update, AuditActions.UpdateScimGroup, scim.Aborted);
         if (write.Query.Attributes is not null || write.Query.ExcludedAttributes is not null)
         {
@@ -119,7 +152,14 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
     }
 
     private async Task<ResourceWritten> WrittenAsync(GroupWriteResult result, ScimSingleQuery query, int status) =>
-        new(await ResourceAsync(result.Group, query), status, result.Group.Id, Location(result.Group), Version(result.Group), result.Change);
+        new(
+            await ResourceAsync(result.Group, query),
+            status,
+            result.Group.Id,
+            Location(result.Group),
+            Version(result.Group),
+            result.Change
+        );
 
     private static string? Text(JsonObject document, string name) => JsonText.Of(document, name);
 }

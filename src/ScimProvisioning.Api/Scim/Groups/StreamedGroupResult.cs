@@ -35,8 +35,12 @@ public sealed class StreamedGroupResult(UserGroup group, IScimProfile profile, s
 
         writer.WriteStartArray("members");
         var written = 0;
-        var members = db.UserGroupMembers.AsNoTracking().Where(m => m.UserGroupKey == group.Key).OrderBy(m => m.UserKey)
-            .Select(m => new GroupMemberView(m.User.Id, m.User.UserName)).AsAsyncEnumerable();
+        var members = db
+            .UserGroupMembers.AsNoTracking()
+            .Where(m => m.UserGroupKey == group.Key)
+            .OrderBy(m => m.UserKey)
+            .Select(m => new GroupMemberView(m.User.Id, m.User.UserName))
+            .AsAsyncEnumerable();
         await foreach (var member in members.WithCancellation(httpContext.RequestAborted))
         {
             writer.WriteStartObject();

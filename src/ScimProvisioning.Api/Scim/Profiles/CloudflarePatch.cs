@@ -12,6 +12,10 @@ public static class CloudflarePatch
         operations.Where(o => o.Op == PatchOp.Replace).Select(o => IsWorkEmailValue(o.Path) ? o with { Path = "userName" } : o);
 
     private static bool IsWorkEmailValue(string? path) =>
-        path is not null &&
-        string.Equals(path.Replace(" ", "", StringComparison.Ordinal), "emails[typeeq\"work\"].value", StringComparison.OrdinalIgnoreCase);
+        path is not null
+        && string.Equals(
+            path.Replace(" ", "", StringComparison.Ordinal),
+            "emails[typeeq\"work\"].value",
+            StringComparison.OrdinalIgnoreCase
+        );
 }

@@ -18,7 +18,8 @@ public sealed class CloudflareProfile : IScimProfile
 
     public ScimProfile Name => ScimProfile.Cloudflare;
 
-    public ServiceProviderFeatures Features { get; } = new(Bulk: false, ChangePassword: false, Sort: false, ETag: false, CursorPaging: false);
+    public ServiceProviderFeatures Features { get; } =
+        new(Bulk: false, ChangePassword: false, Sort: false, ETag: false, CursorPaging: false);
 
     public ScimSchema UserSchema => CoreSchemas.CloudflareUser;
 
@@ -27,14 +28,26 @@ public sealed class CloudflareProfile : IScimProfile
     /// <summary>Cloudflare filters each resource by one attribute, with <c>eq</c> only.</summary>
     public void CheckFilter(FilterNode filter, string text, FilterTarget target)
     {
-        var supported = filter is ComparisonFilter { Operator: ComparisonOperator.Eq, Value.Kind: FilterValueKind.String, Path.SubAttribute: null } comparison &&
-            string.Equals(comparison.Path.Name, target.CloudflareAttribute, StringComparison.OrdinalIgnoreCase) &&
-            (comparison.Path.SchemaUri is null || string.Equals(comparison.Path.SchemaUri, target.CoreSchema, StringComparison.OrdinalIgnoreCase));
+        var supported =
+            filter
+                is ComparisonFilter
+                {
+                    Operator: ComparisonOperator.Eq,
+                    Value.Kind: FilterValueKind.String,
+                    Path.SubAttribute: null
+                } comparison
+            && string.Equals(comparison.Path.Name, target.CloudflareAttribute, StringComparison.OrdinalIgnoreCase)
+            && (
+                comparison.Path.SchemaUri is null
+                || string.Equals(comparison.Path.SchemaUri, target.CoreSchema, StringComparison.OrdinalIgnoreCase)
+            );
         if (!supported)
         {
             throw ScimException.InvalidFilter(
-                $"Cloudflare supports only filter={target.CloudflareAttribute} eq \"…\" on {target.Endpoint}; '{ScimFilters.Truncate(text)}' " +
-                "is not supported (set Scim:Profile=Standard for the full filter language).");
+                $"Cloudflare supports only filter={target.CloudflareAttribute} eq \"…\" on {target.Endpoint}; "
+                    + $"'{ScimFilters.Truncate(text)}' "
+                    + "is not supported (set Scim:Profile=Standard for the full filter language)."
+            );
         }
     }
 
@@ -43,23 +56,33 @@ public sealed class CloudflareProfile : IScimProfile
         if (!string.IsNullOrEmpty(sortBy) || !string.IsNullOrEmpty(sortOrder))
         {
             throw ScimException.InvalidValue(
-                "Cloudflare does not support sortBy/sortOrder; results come in creation order (set Scim:Profile=Standard to sort).");
+                "Cloudflare does not support sortBy/sortOrder; results come in creation order (set Scim:Profile=Standard to sort)."
+            );
         }
 
         if (cursor is not null)
         {
             throw ScimException.InvalidValue(
-                "Cloudflare does not support cursor pagination; page with startIndex and count (set Scim:Profile=Standard for RFC 9865 cursors).");
+                "Cloudflare does not support cursor pagination; page with startIndex and count (set Scim:Profile=Standard for RFC 9865 "
+                    + "cursors)."
+            );
         }
     }
 
     public void EnsureSearchServed() =>
-        throw new ScimException(StatusCodes.Status501NotImplemented, null,
-            "Cloudflare does not support POST /.search; query with GET /Users?filter=userName eq \"…\" or GET /Groups?filter=displayName eq \"…\".");
+        throw new ScimException(
+            StatusCodes.Status501NotImplemented,
+            null,
+            "Cloudflare does not support POST /.search; query with GET /Users?filter=userName eq \"…\" "
+                + "or GET /Groups?filter=displayName eq \"…\"."
+        );
 
     public void EnsureBulkServed() =>
-        throw new ScimException(StatusCodes.Status501NotImplemented, null,
-            "Cloudflare does not support /Bulk (bulk.supported is false); send each POST, PUT, PATCH or DELETE on its own.");
+        throw new ScimException(
+            StatusCodes.Status501NotImplemented,
+            null,
+            "Cloudflare does not support /Bulk (bulk.supported is false); send each POST, PUT, PATCH or DELETE on its own."
+        );
 
     public bool Versioned => false;
 
@@ -80,8 +103,11 @@ public sealed class CloudflareProfile : IScimProfile
     }
 
     public void EnsureUserDeleteServed() =>
-        throw new ScimException(StatusCodes.Status405MethodNotAllowed, null,
-            "Cloudflare's SCIM API has no DELETE /Users/{id}. Deprovision the user with PATCH or PUT setting \"active\": false.");
+        throw new ScimException(
+            StatusCodes.Status405MethodNotAllowed,
+            null,
+            "Cloudflare's SCIM API has no DELETE /Users/{id}. Deprovision the user with PATCH or PUT setting \"active\": false."
+        );
 
     /// <summary>displayName falls back to the formatted name, then userName; groups are plain id strings.</summary>
     public void ShapeUser(JsonObject resource, User user, IReadOnlyList<(string Id, string Display)> groups, string baseUrl)

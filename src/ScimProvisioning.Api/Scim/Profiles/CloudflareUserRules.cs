@@ -22,11 +22,17 @@ public sealed class CloudflareUserRules : IUserRules
         }
 
         var primary = user.Emails.FirstOrDefault(e => e.Primary)?.Value ?? (user.Emails.Count == 1 ? user.Emails[0].Value : null);
-        var result = validator.Validate(new Draft(user.UserName, primary, user.Emails.Count > 0, user.Active, kind == UserWriteKind.ScimCreate));
+        var result = validator.Validate(
+            new Draft(user.UserName, primary, user.Emails.Count > 0, user.Active, kind == UserWriteKind.ScimCreate)
+        );
         if (!result.IsValid)
         {
-            throw new DomainException(DomainErrorKind.Invalid, string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct(StringComparer.Ordinal)),
-                "userName", ProvisioningRules.ProfileRule);
+            throw new DomainException(
+                DomainErrorKind.Invalid,
+                string.Join(" ", result.Errors.Select(e => e.ErrorMessage).Distinct(StringComparer.Ordinal)),
+                "userName",
+                ProvisioningRules.ProfileRule
+            );
         }
     }
 
@@ -36,19 +42,32 @@ public sealed class CloudflareUserRules : IUserRules
     {
         public Validator()
         {
-            RuleFor(d => d.UserName).NotEmpty().WithMessage("userName is required.")
-                .Must(BeAnEmailAddress).WithMessage("Cloudflare requires userName to be an email address.");
-            When(d => d.IsCreate, () =>
-            {
-                RuleFor(d => d.HasEmails).Equal(true).WithMessage("Cloudflare requires 'emails' with a primary email equal to userName.");
-                RuleFor(d => d.Active).NotEqual(false).WithMessage("Cloudflare provisions only active users: 'active' must be true on POST.");
-            });
+            RuleFor(d => d.UserName)
+                .NotEmpty()
+                .WithMessage("userName is required.")
+                .Must(BeAnEmailAddress)
+                .WithMessage("Cloudflare requires userName to be an email address.");
+            When(
+                d => d.IsCreate,
+                () =>
+                {
+                    RuleFor(d => d.HasEmails)
+                        .Equal(true)
+                        .WithMessage("Cloudflare requires 'emails' with a primary email equal to userName.");
+                    RuleFor(d => d.Active)
+                        .NotEqual(false)
+                        .WithMessage("Cloudflare provisions only active users: 'active' must be true on POST.");
+                }
+            );
             RuleFor(d => d.PrimaryEmail)
                 .Must((draft, email) => email is null || string.Equals(email, draft.UserName, StringComparison.OrdinalIgnoreCase))
                 .WithMessage("Cloudflare requires the primary email to equal userName.");
         }
 
         private static bool BeAnEmailAddress(string? value) =>
-            value is not null && MailAddress.TryCreate(value, out var address) && address.Address == value && value.Contains('@', StringComparison.Ordinal);
+            value is not null
+            && MailAddress.TryCreate(value, out var address)
+            && address.Address == value
+            && value.Contains('@', StringComparison.Ordinal);
     }
 }

@@ -21,21 +21,13 @@ public sealed class StandardProfile : IScimProfile
 
     public int MaxPageSize(ScimOptions options) => options.MaxPageSize;
 
-    public void CheckFilter(FilterNode filter, string text, FilterTarget target)
-    {
-    }
+    public void CheckFilter(FilterNode filter, string text, FilterTarget target) { }
 
-    public void CheckListParameters(string? sortBy, string? sortOrder, string? cursor)
-    {
-    }
+    public void CheckListParameters(string? sortBy, string? sortOrder, string? cursor) { }
 
-    public void EnsureSearchServed()
-    {
-    }
+    public void EnsureSearchServed() { }
 
-    public void EnsureBulkServed()
-    {
-    }
+    public void EnsureBulkServed() { }
 
     public bool Versioned => true;
 
@@ -51,22 +43,27 @@ public sealed class StandardProfile : IScimProfile
         UserResourceMapper.Apply(document, user, defaultActive: user.Active);
     }
 
-    public void EnsureUserDeleteServed()
-    {
-    }
+    public void EnsureUserDeleteServed() { }
 
     /// <summary>Groups as RFC complex values, omitted when there are none.</summary>
     public void ShapeUser(JsonObject resource, User user, IReadOnlyList<(string Id, string Display)> groups, string baseUrl)
     {
         if (groups.Count > 0)
         {
-            resource["groups"] = new JsonArray(groups.Select(g => (JsonNode)new JsonObject
-            {
-                ["value"] = g.Id,
-                ["$ref"] = $"{baseUrl}/Groups/{g.Id}",
-                ["display"] = g.Display,
-                ["type"] = "direct",
-            }).ToArray());
+            resource["groups"] = new JsonArray(
+                groups
+                    .Select(g =>
+                        (JsonNode)
+                            new JsonObject
+                            {
+                                ["value"] = g.Id,
+                                ["$ref"] = $"{baseUrl}/Groups/{g.Id}",
+                                ["display"] = g.Display,
+                                ["type"] = "direct",
+                            }
+                    )
+                    .ToArray()
+            );
         }
     }
 

@@ -29,12 +29,26 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
             users = users.Where(ScimFilterTranslator.ToPredicate(filter, UserQueryMap.Instance));
         }
 
-        var page = await ScimQueries.PageAsync(users, u => u.Key, request, UserQueryMap.Instance,
-            q => q.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery(), scim.Aborted, $"users|{scim.AccountId}");
+        var page = await ScimQueries.PageAsync(
+            users,
+            u => u.Key,
+            request,
+            UserQueryMap.Instance,
+            q => q.Include(u => u.Emails).Include(u => u.MultiValues).AsSplitQuery(),
+            scim.Aborted,
+            $"users|{scim.AccountId}"
+        );
         var groups = await GroupsOfAsync(page.Items.Select(u => u.Key).ToList());
-        var resources = page.Items.Select(u => ScimDocument.Project(
-            UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()),
-            CoreSchemas.UserResource, request.Attributes, request.ExcludedAttributes)).ToList();
+        var resources = page
+            .Items.Select(u =>
+                ScimDocument.Project(
+                    UserResourceMapper.ToResource(u, scim.Profile, scim.BaseUrl, groups[u.Key].ToList()),
+                    CoreSchemas.UserResource,
+                    request.Attributes,
+                    request.ExcludedAttributes
+                )
+            )
+            .ToList();
         return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
 
@@ -62,7 +76,13 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
         ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
         var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
         UserResourceMapper.Apply(document, user, defaultActive: scim.Profile.ActiveWhenOmitted(user));
-        var result = await provisioning.UpdateAsync(scim.Actor, user, UserWriteKind.ScimReplace, AuditActions.ReplaceScimUser, scim.Aborted);
+        var result = await provisioning.UpdateAsync(
+            scim.Actor,
+            user,
+            UserWriteKind.ScimReplace,
+            AuditActions.ReplaceScimUser,
+            scim.Aborted
+        );
         return Written(result, await GroupsOfUserAsync(user.Key), write.Query, StatusCodes.Status200OK);
     }
 
@@ -79,7 +99,13 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
                 var user = await FindAsync(id);
                 ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
                 scim.Profile.PatchUser(user, PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations));
-                var result = await provisioning.UpdateAsync(scim.Actor, user, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, scim.Aborted);
+                var result = await provisioning.UpdateAsync(
+                    scim.Actor,
+                    user,
+                    UserWriteKind.ScimPatch,
+                    AuditActions.UpdateScimUser,
+                    scim.Aborted
+                );
                 return Written(result, await GroupsOfUserAsync(user.Key), write.Query, StatusCodes.Status200OK);
             }
             catch (DomainException e) when (e.Kind == DomainErrorKind.PreconditionFailed && write.IfMatch is null && attempt < 5)
@@ -106,12 +132,20 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
 
     private string Location(User user) => $"{scim.BaseUrl}/Users/{user.Id}";
 
-    private ResourceWritten Written(UserWriteResult result, IReadOnlyList<(string Id, string Display)> groups, ScimSingleQuery query, int status) =>
-        new(Project(result.User, groups, query), status, result.User.Id, Location(result.User), Version(result.User), result.Change);
+    private ResourceWritten Written(
+        UserWriteResult result,
+        IReadOnlyList<(string Id, string Display)> groups,
+        ScimSingleQuery query,
+        int status
+    ) => new(Project(result.User, groups, query), status, result.User.Id, Location(result.User), Version(result.User), result.Change);
 
     private JsonObject Project(User user, IReadOnlyList<(string Id, string Display)> groups, ScimSingleQuery query) =>
-        ScimDocument.Project(UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups), CoreSchemas.UserResource,
-            ScimDocument.ParseAttributeList(query.Attributes), ScimDocument.ParseAttributeList(query.ExcludedAttributes));
+        ScimDocument.Project(
+            UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups),
+            CoreSchemas.UserResource,
+            ScimDocument.ParseAttributeList(query.Attributes),
+            ScimDocument.ParseAttributeList(query.ExcludedAttributes)
+        );
 
     private async Task<List<(string Id, string Display)>> GroupsOfUserAsync(long userKey)
     {
@@ -125,18 +159,41 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     }
 
     /// <summary>The groups of one user (every single-user response), compiled once.</summary>
-    private static readonly Func<ScimDbContext, long, IAsyncEnumerable<UserGroupRef>> GroupsOfUser =
-        EF.CompileAsyncQuery<ScimDbContext, long, UserGroupRef>((db, userKey) => db.UserGroupMembers.AsNoTracking().Where(m => m.UserKey == userKey)
-            .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => g)
-            .OrderBy(g => g.Key).Select(g => new UserGroupRef(g.Id, g.Name)));
+    private static readonly Func<ScimDbContext, long, IAsyncEnumerable<UserGroupRef>> GroupsOfUser = EF.CompileAsyncQuery<
+        ScimDbContext,
+        long,
+        UserGroupRef
+    >(
+        (db, userKey) =>
+            db
+                .UserGroupMembers.AsNoTracking()
+                .Where(m => m.UserKey == userKey)
+                .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => g)
+                .OrderBy(g => g.Key)
+                .Select(g => new UserGroupRef(g.Id, g.Name))
+    );
 
     private sealed record UserGroupRef(string Id, string Name);
 
     /// <summary>The groups (user groups and system groups) of a page of users, in one query.</summary>
     private async Task<ILookup<long, (string Id, string Display)>> GroupsOfAsync(List<long> userKeys)
     {
-        var rows = await db.UserGroupMembers.AsNoTracking().Where(m => userKeys.Contains(m.UserKey))
-            .Join(db.UserGroups, m => m.UserGroupKey, g => g.Key, (m, g) => new { m.UserKey, g.Key, g.Id, g.Name })
+        var rows = await db
+            .UserGroupMembers.AsNoTracking()
+            .Where(m => userKeys.Contains(m.UserKey))
+            .Join(
+                db.UserGroups,
+                m => m.UserGroupKey,
+                g => g.Key,
+                (m, g) =>
+                    new
+                    {
+                        m.UserKey,
+                        g.Key,
+                        g.Id,
+                        g.Name,
+                    }
+            )
             .OrderBy(r => r.Key)
             .ToListAsync(scim.Aborted);
         return rows.ToLookup(r => r.UserKey, r => (r.Id, r.Name));

@@ -10,21 +10,39 @@ public static class UserEndpoints
     public static RouteGroupBuilder MapScimUsers(this RouteGroupBuilder scim)
     {
         var users = scim.MapGroup("/Users").WithTags("SCIM Users");
-        users.MapGet("", ListUsers).RequireAuthorization(Policies.ScimRead)
-            .WithName("ListScimUsers").WithSummary("List or filter users (account members as SCIM users)");
-        users.MapGet("/{id}", GetUser).RequireAuthorization(Policies.ScimRead)
-            .WithName("GetScimUser").WithSummary("Get one user by its 32-hex id");
-        users.MapPost("", CreateUser).RequireAuthorization(Policies.ScimWrite)
-            .WithName("CreateScimUser").WithSummary("Provision a user: creates the account member with Minimal Account Access")
+        users
+            .MapGet("", ListUsers)
+            .RequireAuthorization(Policies.ScimRead)
+            .WithName("ListScimUsers")
+            .WithSummary("List or filter users (account members as SCIM users)");
+        users
+            .MapGet("/{id}", GetUser)
+            .RequireAuthorization(Policies.ScimRead)
+            .WithName("GetScimUser")
+            .WithSummary("Get one user by its 32-hex id");
+        users
+            .MapPost("", CreateUser)
+            .RequireAuthorization(Policies.ScimWrite)
+            .WithName("CreateScimUser")
+            .WithSummary("Provision a user: creates the account member with Minimal Account Access")
             .WithMetadata(new ScimRequestBody("User"));
-        users.MapPut("/{id}", ReplaceUser).RequireAuthorization(Policies.ScimWrite)
-            .WithName("ReplaceScimUser").WithSummary("Replace a user; active:false deprovisions the member")
+        users
+            .MapPut("/{id}", ReplaceUser)
+            .RequireAuthorization(Policies.ScimWrite)
+            .WithName("ReplaceScimUser")
+            .WithSummary("Replace a user; active:false deprovisions the member")
             .WithMetadata(new ScimRequestBody("User"));
-        users.MapPatch("/{id}", PatchUser).RequireAuthorization(Policies.ScimWrite)
-            .WithName("PatchScimUser").WithSummary("Update a user with a PatchOp; active:false deprovisions the member")
+        users
+            .MapPatch("/{id}", PatchUser)
+            .RequireAuthorization(Policies.ScimWrite)
+            .WithName("PatchScimUser")
+            .WithSummary("Update a user with a PatchOp; active:false deprovisions the member")
             .WithMetadata(new ScimRequestBody("User"));
-        users.MapDelete("/{id}", DeleteUser).RequireAuthorization(Policies.ScimWrite)
-            .WithName("DeleteScimUser").WithSummary("Deprovision and delete a user (Standard profile only)");
+        users
+            .MapDelete("/{id}", DeleteUser)
+            .RequireAuthorization(Policies.ScimWrite)
+            .WithName("DeleteScimUser")
+            .WithSummary("Deprovision and delete a user (Standard profile only)");
         return users;
     }
 
@@ -35,8 +53,13 @@ public static class UserEndpoints
         return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex, request.UsesCursor, page.NextCursor));
     }
 
-    private static async Task<Results<StatusCodeHttpResult, ScimJsonResult>> GetUser(string id, HttpRequest http, [AsParameters] ScimSingleQuery query,
-        ScimContext scim, ScimUsers users)
+    private static async Task<Results<StatusCodeHttpResult, ScimJsonResult>> GetUser(
+        string id,
+        HttpRequest http,
+        [AsParameters] ScimSingleQuery query,
+        ScimContext scim,
+        ScimUsers users
+    )
     {
         var view = await users.GetAsync(id);
         if (ScimETags.IsNotModified(http, scim.Profile, view.User.Version))
@@ -47,19 +70,36 @@ public static class UserEndpoints
         return new ScimJsonResult(users.Resource(view, query), StatusCodes.Status200OK, null, users.Version(view.User));
     }
 
-    private static async Task<IResult> CreateUser(HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim, ScimUsers users,
-        ScimDbContext db) =>
-        ScimResponses.From(await users.CreateAsync(await ScimWrite.ReadAsync(request, scim, query)), scim, db);
+    private static async Task<IResult> CreateUser(
+        HttpRequest request,
+        [AsParameters] ScimSingleQuery query,
+        ScimContext scim,
+        ScimUsers users,
+        ScimDbContext db
+    ) => ScimResponses.From(await users.CreateAsync(await ScimWrite.ReadAsync(request, scim, query)), scim, db);
 
-    private static async Task<IResult> ReplaceUser(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim,
-        ScimUsers users, ScimDbContext db) =>
-        ScimResponses.From(await users.ReplaceAsync(id, await ScimWrite.ReadAsync(request, scim, query)), scim, db);
+    private static async Task<IResult> ReplaceUser(
+        string id,
+        HttpRequest request,
+        [AsParameters] ScimSingleQuery query,
+        ScimContext scim,
+        ScimUsers users,
+        ScimDbContext db
+    ) => ScimResponses.From(await users.ReplaceAsync(id, await ScimWrite.ReadAsync(request, scim, query)), scim, db);
 
-    private static async Task<IResult> PatchUser(string id, HttpRequest request, [AsParameters] ScimSingleQuery query, ScimContext scim,
-        ScimUsers users, ScimDbContext db) =>
-        ScimResponses.From(await users.PatchAsync(id, await ScimWrite.ReadAsync(request, scim, query)), scim, db);
+    private static async Task<IResult> PatchUser(
+        string id,
+        HttpRequest request,
+        [AsParameters] ScimSingleQuery query,
+        ScimContext scim,
+        ScimUsers users,
+        ScimDbContext db
+    ) => ScimResponses.From(await users.PatchAsync(id, await ScimWrite.ReadAsync(request, scim, query)), scim, db);
 
     private static async Task<IResult> DeleteUser(string id, HttpRequest request, ScimContext scim, ScimUsers users, ScimDbContext db) =>
-        ScimResponses.From(await users.DeleteAsync(id, await ScimWrite.ReadAsync(request, scim, new ScimSingleQuery(null, null), hasBody: false)),
-            scim, db);
+        ScimResponses.From(
+            await users.DeleteAsync(id, await ScimWrite.ReadAsync(request, scim, new ScimSingleQuery(null, null), hasBody: false)),
+            scim,
+            db
+        );
 }

@@ -15,16 +15,21 @@ namespace ScimProvisioning.Api.Scim.Users;
 public static class UserResourceMapper
 {
     /// <summary>The multi-valued attributes kept in <see cref="UserMultiValue"/> rows.</summary>
-    public static readonly string[] MultiValuedAttributes = ["phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
+    public static readonly string[] MultiValuedAttributes =
+    [
+        "phoneNumbers",
+        "ims",
+        "photos",
+        "addresses",
+        "entitlements",
+        "roles",
+        "x509Certificates",
+    ];
 
     /// <summary>Every stored attribute, as the PATCH engine sees it (no meta, no groups, never the password).</summary>
     public static JsonObject ToDocument(User user)
     {
-        var document = new JsonObject
-        {
-            ["schemas"] = new JsonArray(ScimSchemaUris.User),
-            ["id"] = user.Id,
-        };
+        var document = new JsonObject { ["schemas"] = new JsonArray(ScimSchemaUris.User), ["id"] = user.Id };
         Set(document, "externalId", user.ExternalId);
         document["userName"] = user.UserName;
         var name = new JsonObject();
@@ -50,18 +55,22 @@ public static class UserResourceMapper
         document["active"] = user.Active;
         if (user.Emails.Count > 0)
         {
-            document["emails"] = new JsonArray(user.Emails.OrderBy(e => e.Position).Select(e =>
-            {
-                var email = new JsonObject { ["value"] = e.Value };
-                Set(email, "display", e.Display);
-                Set(email, "type", e.Type);
-                if (e.Primary || e.PrimarySent)
-                {
-                    email["primary"] = e.Primary;
-                }
+            document["emails"] = new JsonArray(
+                user.Emails.OrderBy(e => e.Position)
+                    .Select(e =>
+                    {
+                        var email = new JsonObject { ["value"] = e.Value };
+                        Set(email, "display", e.Display);
+                        Set(email, "type", e.Type);
+                        if (e.Primary || e.PrimarySent)
+                        {
+                            email["primary"] = e.Primary;
+                        }
 
-                return (JsonNode)email;
-            }).ToArray());
+                        return (JsonNode)email;
+                    })
+                    .ToArray()
+            );
         }
 
         foreach (var attribute in user.MultiValues.OrderBy(v => v.Position).GroupBy(v => v.Attribute))
@@ -144,7 +153,10 @@ public static class UserResourceMapper
         user.Timezone = Text(document, "timezone");
         user.Active = document["active"] is JsonValue active ? active.GetValue<bool>() : defaultActive;
         // The same password again is no change (the stored hash is salted, so it is verified, not compared).
-        if (Text(document, "password") is { Length: > 0 } password && (user.PasswordHash is null || !PasswordHashing.Verify(password, user.PasswordHash)))
+        if (
+            Text(document, "password") is { Length: > 0 } password
+            && (user.PasswordHash is null || !PasswordHashing.Verify(password, user.PasswordHash))
+        )
         {
             user.PasswordHash = PasswordHashing.Hash(password);
         }
@@ -175,7 +187,14 @@ public static class UserResourceMapper
             var primary = user.Emails.FirstOrDefault(e => e.Primary) ?? user.Emails.FirstOrDefault();
             if (primary is null)
             {
-                user.Emails.Add(new UserEmail { Value = userName, Type = "work", Primary = true });
+                user.Emails.Add(
+                    new UserEmail
+                    {
+                        Value = userName,
+                        Type = "work",
+                        Primary = true,
+                    }
+                );
             }
             else
             {
@@ -223,23 +242,25 @@ public static class UserResourceMapper
             foreach (var item in values.OfType<JsonObject>())
             {
                 var value = Text(item, "value");
-                wanted.Add(new UserMultiValue
-                {
-                    Attribute = attribute,
-                    Position = wanted.Count,
-                    Value = value,
-                    ValueKey = value is null ? null : Identifiers.NormalizeKey(value),
-                    Type = Text(item, "type"),
-                    Display = Text(item, "display"),
-                    Primary = item["primary"] is JsonValue p && p.GetValue<bool>(),
-                    PrimarySent = item["primary"] is JsonValue,
-                    Formatted = Text(item, "formatted"),
-                    StreetAddress = Text(item, "streetAddress"),
-                    Locality = Text(item, "locality"),
-                    Region = Text(item, "region"),
-                    PostalCode = Text(item, "postalCode"),
-                    Country = Text(item, "country"),
-                });
+                wanted.Add(
+                    new UserMultiValue
+                    {
+                        Attribute = attribute,
+                        Position = wanted.Count,
+                        Value = value,
+                        ValueKey = value is null ? null : Identifiers.NormalizeKey(value),
+                        Type = Text(item, "type"),
+                        Display = Text(item, "display"),
+                        Primary = item["primary"] is JsonValue p && p.GetValue<bool>(),
+                        PrimarySent = item["primary"] is JsonValue,
+                        Formatted = Text(item, "formatted"),
+                        StreetAddress = Text(item, "streetAddress"),
+                        Locality = Text(item, "locality"),
+                        Region = Text(item, "region"),
+                        PostalCode = Text(item, "postalCode"),
+                        Country = Text(item, "country"),
+                    }
+                );
             }
         }
 
@@ -255,14 +276,30 @@ public static class UserResourceMapper
 
     private static void ApplyEmails(JsonArray? emails, User user)
     {
-        var wanted = (emails ?? []).OfType<JsonObject>()
-            .Select(e => (Value: Text(e, "value"), Type: Text(e, "type"), Display: Text(e, "display"), Primary: e["primary"] is JsonValue p && p.GetValue<bool>(),
-                PrimarySent: e["primary"] is JsonValue))
+        var wanted = (emails ?? [])
+            .OfType<JsonObject>()
+            .Select(e =>
+                (
+                    Value: Text(e, "value"),
+                    Type: Text(e, "type"),
+                    Display: Text(e, "display"),
+                    Primary: e["primary"] is JsonValue p && p.GetValue<bool>(),
+                    PrimarySent: e["primary"] is JsonValue
+                )
+            )
             .Where(e => !string.IsNullOrEmpty(e.Value))
             .ToList();
-        var unchanged = wanted.Count == user.Emails.Count && wanted.Zip(user.Emails.OrderBy(e => e.Position))
-            .All(pair => pair.First.Value == pair.Second.Value && pair.First.Type == pair.Second.Type && pair.First.Display == pair.Second.Display && pair.First.Primary == pair.Second.Primary &&
-                pair.First.PrimarySent == pair.Second.PrimarySent);
+        var unchanged =
+            wanted.Count == user.Emails.Count
+            && wanted
+                .Zip(user.Emails.OrderBy(e => e.Position))
+                .All(pair =>
+                    pair.First.Value == pair.Second.Value
+                    && pair.First.Type == pair.Second.Type
+                    && pair.First.Display == pair.Second.Display
+                    && pair.First.Primary == pair.Second.Primary
+                    && pair.First.PrimarySent == pair.Second.PrimarySent
+                );
         if (unchanged)
         {
             return;
@@ -271,15 +308,29 @@ public static class UserResourceMapper
         user.Emails.Clear();
         foreach (var email in wanted)
         {
-            user.Emails.Add(new UserEmail { Value = email.Value!, Type = email.Type, Display = email.Display, Primary = email.Primary, PrimarySent = email.PrimarySent, ValueKey = Identifiers.NormalizeKey(email.Value!) });
+            user.Emails.Add(
+                new UserEmail
+                {
+                    Value = email.Value!,
+                    Type = email.Type,
+                    Display = email.Display,
+                    Primary = email.Primary,
+                    PrimarySent = email.PrimarySent,
+                    ValueKey = Identifiers.NormalizeKey(email.Value!),
+                }
+            );
         }
     }
 
     /// <summary>The primary email: the one marked primary, else the only one.</summary>
     public static string? PrimaryEmail(JsonObject document) =>
         document["emails"] is JsonArray emails
-            ? emails.OfType<JsonObject>().Where(e => e["primary"] is JsonValue p && p.GetValue<bool>()).Select(e => Text(e, "value")).FirstOrDefault()
-              ?? (emails.Count == 1 && emails[0] is JsonObject only ? Text(only, "value") : null)
+            ? emails
+                .OfType<JsonObject>()
+                .Where(e => e["primary"] is JsonValue p && p.GetValue<bool>())
+                .Select(e => Text(e, "value"))
+                .FirstOrDefault()
+                ?? (emails.Count == 1 && emails[0] is JsonObject only ? Text(only, "value") : null)
             : null;
 
     private static void Set(JsonObject target, string name, string? value)

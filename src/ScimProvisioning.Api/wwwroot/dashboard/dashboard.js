@@ -2,7 +2,10 @@
 // sessionStorage (this tab only) and travels in the Authorization header, never in a URL.
 "use strict";
 
-const state = { account: null, token: null, view: "members", memberPage: 1, memberQuery: "", openGroup: null, groupMemberPage: 1, openMember: null, roles: [] };
+const state = {
+  account: null, token: null, view: "members", memberPage: 1, memberQuery: "",
+  openGroup: null, groupMemberPage: 1, openMember: null, roles: [],
+};
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs = {}, ...children) {
@@ -47,7 +50,9 @@ async function signIn(account, token) {
   } catch (e) {
     state.account = state.token = null;
     sessionStorage.removeItem("scim-dashboard");
-    show(e.status === 401 || e.status === 403 ? "The token was refused: it is invalid, revoked, expired or not an admin token of this account." : e.message);
+    show(e.status === 401 || e.status === 403
+      ? "The token was refused: it is invalid, revoked, expired or not an admin token of this account."
+      : e.message);
     return;
   }
   sessionStorage.setItem("scim-dashboard", JSON.stringify({ account, token }));
@@ -87,7 +92,8 @@ async function refresh() {
 }
 
 // Roles from the member's policies; every member provisioned through SCIM also holds Minimal Account Access.
-const roleNames = (member) => [...(member.roles || []).map((r) => r.name), ...(member.scim_provisioned ? ["Minimal Account Access"] : [])].join(", ") || "—";
+const roleNames = (member) =>
+  [...(member.roles || []).map((r) => r.name), ...(member.scim_provisioned ? ["Minimal Account Access"] : [])].join(", ") || "—";
 const source = (scim) => (scim ? el("span", { class: "badge scim" }, "SCIM") : el("span", { class: "badge" }, "manual"));
 
 async function loadMembers() {
@@ -117,7 +123,9 @@ async function openMember(member, quiet = false) {
       el("td", {}, s.group_name || ""))));
   $("member-detail").replaceChildren(
     el("h3", {}, `Effective roles of ${member.email}`),
-    el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Role"), el("th", { scope: "col" }, "Scope"), el("th", { scope: "col" }, "Source"), el("th", { scope: "col" }, "Via"))),
+    el("table", {}, el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Role"), el("th", { scope: "col" }, "Scope"),
+      el("th", { scope: "col" }, "Source"), el("th", { scope: "col" }, "Via"))),
       el("tbody", { id: "effective-rows" }, rows.length ? rows : [el("tr", {}, el("td", { colspan: "4" }, "No roles"))])));
   $("member-detail").hidden = false;
   if (!quiet) $("member-detail").scrollIntoView({ block: "nearest" });
@@ -140,7 +148,11 @@ function describePolicy(policy) {
 }
 
 // The input shape of a policy, to send the group's policies back with one added or removed.
-const policyInput = (p) => ({ access: p.access, permission_groups: p.permission_groups.map((r) => ({ id: r.id })), resource_groups: p.resource_groups.map((rg) => ({ id: rg.id })) });
+const policyInput = (p) => ({
+  access: p.access,
+  permission_groups: p.permission_groups.map((r) => ({ id: r.id })),
+  resource_groups: p.resource_groups.map((rg) => ({ id: rg.id })),
+});
 
 async function savePolicies(group, policies, done) {
   try {
@@ -172,18 +184,24 @@ async function openGroup(id, quiet = false, force = false) {
   const attach = el("form", { id: "attach-form", onsubmit: (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
-    const added = { access: form.get("access"), permission_groups: [{ id: form.get("role") }], resource_groups: [{ id: form.get("scope") }] };
+    const added = {
+      access: form.get("access"), permission_groups: [{ id: form.get("role") }], resource_groups: [{ id: form.get("scope") }],
+    };
     savePolicies(group, [...group.policies.map(policyInput), added], "Policy attached.");
   } },
-    el("label", {}, "Role", el("select", { name: "role", id: "attach-role" }, state.roles.map((r) => el("option", { value: r.id }, r.name)))),
+    el("label", {}, "Role",
+      el("select", { name: "role", id: "attach-role" }, state.roles.map((r) => el("option", { value: r.id }, r.name)))),
     el("label", {}, "Scope", el("select", { name: "scope", id: "attach-scope" }, scopes.map((s) => el("option", { value: s.id }, s.name)))),
-    el("label", {}, "Access", el("select", { name: "access", id: "attach-access" }, el("option", { value: "allow" }, "allow"), el("option", { value: "deny" }, "deny"))),
+    el("label", {}, "Access", el("select", { name: "access", id: "attach-access" },
+      el("option", { value: "allow" }, "allow"), el("option", { value: "deny" }, "deny"))),
     el("button", { type: "submit" }, "Attach policy"));
   $("group-detail").replaceChildren(
     el("h3", {}, group.name, " ", group.scim_managed ? el("span", { class: "badge scim" }, "SCIM-managed") : ""),
     el("p", {}, group.scim_managed ? "Name and members come from the identity provider; policies are yours to attach." : ""),
     el("h4", {}, `Policies (${group.policies.length})`),
-    el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Access"), el("th", { scope: "col" }, "Roles"), el("th", { scope: "col" }, "Scope"), el("th", { scope: "col" }, ""))),
+    el("table", {}, el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Access"), el("th", { scope: "col" }, "Roles"),
+      el("th", { scope: "col" }, "Scope"), el("th", { scope: "col" }, ""))),
       el("tbody", { id: "policy-rows" }, policyRows)),
     attach,
     el("h4", {}, `Members (${group.member_count ?? info.total_count})`),
@@ -224,7 +242,13 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("sign-out").addEventListener("click", signOut);
   for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => switchTo(button.dataset.view));
-  $("member-search").addEventListener("submit", (event) => { event.preventDefault(); state.memberQuery = $("member-query").value.trim(); state.memberPage = 1; state.openMember = null; refresh(); });
+  $("member-search").addEventListener("submit", (event) => {
+    event.preventDefault();
+    state.memberQuery = $("member-query").value.trim();
+    state.memberPage = 1;
+    state.openMember = null;
+    refresh();
+  });
   $("members-prev").addEventListener("click", () => { state.memberPage--; refresh(); });
   $("members-next").addEventListener("click", () => { state.memberPage++; refresh(); });
   $("audit-filter").addEventListener("submit", (event) => { event.preventDefault(); refresh(); });

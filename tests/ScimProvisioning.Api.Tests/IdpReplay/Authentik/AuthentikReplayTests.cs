@@ -58,11 +58,16 @@ public sealed class AuthentikReplayTests(StandardApiFactory factory) : IClassFix
     {
         var account = await factory.CreateAccountAsync();
         var id = (await (await account.PostAsync("/Users", BobCreate)).ReadJsonAsync())["id"]!.GetValue<string>();
-        var body = await (await account.PutAsync($"/Users/{id}", $$"""
-            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"{{id}}","userName":"bob",
-             "name":{"formatted":"Bob Builder","givenName":"Bob","familyName":"Builder"},"displayName":"Bob Builder","active":true,
-             "emails":[{"value":"bob@x","type":"other","primary":true}],"externalId":"0123456789abcdef0123456789abcdef01234567"}
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PutAsync(
+                $"/Users/{id}",
+                $$"""
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"{{id}}","userName":"bob",
+                 "name":{"formatted":"Bob Builder","givenName":"Bob","familyName":"Builder"},"displayName":"Bob Builder","active":true,
+                 "emails":[{"value":"bob@x","type":"other","primary":true}],"externalId":"0123456789abcdef0123456789abcdef01234567"}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("Builder", body["name"]!["familyName"]!.GetValue<string>());
         Assert.Equal(id, body["id"]!.GetValue<string>());
         Assert.NotNull(body["meta"]);
@@ -73,9 +78,15 @@ public sealed class AuthentikReplayTests(StandardApiFactory factory) : IClassFix
     {
         var account = await factory.CreateAccountAsync();
         var id = (await (await account.PostAsync("/Users", BobCreate)).ReadJsonAsync())["id"]!.GetValue<string>();
-        await (await account.PatchOpsAsync($"/Users/{id}", $$"""
-            [{"op":"replace","value":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"{{id}}","userName":"bob","active":true,"displayName":"Bobby"} } ]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                $$"""
+                [{"op":"replace","value":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"{{id}}","userName":"bob",
+                "active":true,"displayName":"Bobby"} } ]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var user = await account.GetUserAsync(id);
         Assert.Equal("Bobby", user["displayName"]!.GetValue<string>());
         Assert.Equal(id, user["id"]!.GetValue<string>());
@@ -86,7 +97,9 @@ public sealed class AuthentikReplayTests(StandardApiFactory factory) : IClassFix
     {
         var account = await factory.CreateAccountAsync();
         var id = (await (await account.PostAsync("/Users", BobCreate)).ReadJsonAsync())["id"]!.GetValue<string>();
-        var off = await (await account.PutAsync($"/Users/{id}", BobCreate.Replace("\"active\":true", "\"active\":false", StringComparison.Ordinal))).AssertStatusAsync(HttpStatusCode.OK);
+        var off = await (
+            await account.PutAsync($"/Users/{id}", BobCreate.Replace("\"active\":true", "\"active\":false", StringComparison.Ordinal))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.False(off["active"]!.GetValue<bool>());
         Assert.Null(await account.MemberIdOfAsync(id));
         var on = await (await account.PutAsync($"/Users/{id}", BobCreate)).AssertStatusAsync(HttpStatusCode.OK);
@@ -102,7 +115,9 @@ public sealed class AuthentikReplayTests(StandardApiFactory factory) : IClassFix
         Assert.Equal(HttpStatusCode.NoContent, (await account.DeleteAsync($"/Users/{id}")).StatusCode);
         await (await account.DeleteAsync($"/Users/{id}")).AssertScimErrorAsync(HttpStatusCode.NotFound);
         await (await account.PutAsync($"/Users/{id}", BobCreate)).AssertScimErrorAsync(HttpStatusCode.NotFound);
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"displayName","value":"x"}]""")).AssertScimErrorAsync(HttpStatusCode.NotFound);
+        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"displayName","value":"x"}]""")).AssertScimErrorAsync(
+            HttpStatusCode.NotFound
+        );
         // authentik then re-POSTs, which must work.
         await (await account.PostAsync("/Users", BobCreate)).AssertStatusAsync(HttpStatusCode.Created);
     }

@@ -23,8 +23,12 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
     public async Task S25_user_name_must_be_an_email_equal_to_the_primary_email(string userName, string email)
     {
         var account = await factory.CreateAccountAsync();
-        var error = await (await account.PostAsync("/Users", $$"""{"userName":"{{userName}}","emails":[{"value":"{{email}}","primary":true,"type":"work"}],"active":true}"""))
-            .AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        var error = await (
+            await account.PostAsync(
+                "/Users",
+                $$"""{"userName":"{{userName}}","emails":[{"value":"{{email}}","primary":true,"type":"work"}],"active":true}"""
+            )
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Contains("userName", error["detail"]!.GetValue<string>());
     }
 
@@ -32,8 +36,16 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
     public async Task Create_requires_emails_and_active_true()
     {
         var account = await factory.CreateAccountAsync();
-        await (await account.PostAsync("/Users", """{"userName":"noemail@example.com","active":true}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
-        await (await account.PostAsync("/Users", """{"userName":"off@example.com","emails":[{"value":"off@example.com","primary":true}],"active":false}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (await account.PostAsync("/Users", """{"userName":"noemail@example.com","active":true}""")).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidValue"
+        );
+        await (
+            await account.PostAsync(
+                "/Users",
+                """{"userName":"off@example.com","emails":[{"value":"off@example.com","primary":true}],"active":false}"""
+            )
+        ).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
         Assert.Equal(1, await account.MemberCountAsync());
     }
 
@@ -45,7 +57,10 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
     public async Task Filters_other_than_user_name_eq_are_refused_naming_what_cloudflare_supports(string filter)
     {
         var account = await factory.CreateAccountAsync();
-        var error = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString(filter))).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidFilter");
+        var error = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString(filter))).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidFilter"
+        );
         Assert.Contains("userName eq", error["detail"]!.GetValue<string>());
     }
 
@@ -54,7 +69,9 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("entra@example.com");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"Replace","path":"active","value":"False"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync($"/Users/{id}", """[{"op":"Replace","path":"active","value":"False"}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.False(body["active"]!.GetValue<bool>());
         Assert.Null(await account.MemberIdOfAsync(id));
     }
@@ -64,10 +81,15 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("narrow@example.com", "Old", "Name");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """
-            [{"op":"add","path":"nickName","value":"Nick"},{"op":"remove","path":"name.givenName"},
-             {"op":"replace","path":"displayName","value":"Ignored"},{"op":"replace","path":"name.familyName","value":"New"}]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """
+                [{"op":"add","path":"nickName","value":"Nick"},{"op":"remove","path":"name.givenName"},
+                 {"op":"replace","path":"displayName","value":"Ignored"},{"op":"replace","path":"name.familyName","value":"New"}]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Null(body["nickName"]);
         Assert.Equal("Old", body["name"]!["givenName"]!.GetValue<string>());
         Assert.Equal("New", body["name"]!["familyName"]!.GetValue<string>());
@@ -79,7 +101,12 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("alias@example.com");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"Replace","path":"emails[type eq \"work\"].value","value":"renamed@example.com"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """[{"op":"Replace","path":"emails[type eq \"work\"].value","value":"renamed@example.com"}]"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("renamed@example.com", body["userName"]!.GetValue<string>());
         Assert.Equal("renamed@example.com", body["emails"]![0]!["value"]!.GetValue<string>());
     }
@@ -90,7 +117,15 @@ public sealed class CloudflareProfileReplayTests(CloudflareApiFactory factory) :
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("putkeep@example.com");
         await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"active":false}}]""");
-        var body = await (await account.PutAsync($"/Users/{id}", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"putkeep@example.com","name":{"givenName":"P","familyName":"K"}}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PutAsync(
+                $"/Users/{id}",
+                """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"putkeep@example.com","name":{"givenName":"P",
+                "familyName":"K"}}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.False(body["active"]!.GetValue<bool>());
         Assert.Equal("P", body["name"]!["givenName"]!.GetValue<string>());
     }

@@ -7,7 +7,8 @@ namespace ScimProvisioning.Api.Tests.IdpReplay.Entra;
 public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFixture<StandardApiFactory>
 {
     private const string EntraCreate = """
-        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group",
+        "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
          "externalId":"8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159","displayName":"Eng","meta":{"resourceType":"Group"}}
         """;
 
@@ -15,7 +16,12 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
     public async Task S05_test_connection_for_groups_is_an_empty_list()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.GetAsync("/Groups?excludedAttributes=members&filter=" + Uri.EscapeDataString("displayName eq \"5f1f5a79-0d3c-4a54-a7a6-0c7b1b0c9f9e\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.GetAsync(
+                "/Groups?excludedAttributes=members&filter="
+                    + Uri.EscapeDataString("displayName eq \"5f1f5a79-0d3c-4a54-a7a6-0c7b1b0c9f9e\"")
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(0, body["totalResults"]!.GetValue<int>());
         Assert.Empty(body["Resources"]!.AsArray());
     }
@@ -26,7 +32,9 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
         var account = await factory.CreateAccountAsync();
         var user = await account.CreateUserAsync("m@x.com");
         var id = await account.CreateGroupAsync("Eng", user);
-        var body = await (await account.GetAsync("/Groups?excludedAttributes=members&filter=" + Uri.EscapeDataString("displayName eq \"eng\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.GetAsync("/Groups?excludedAttributes=members&filter=" + Uri.EscapeDataString("displayName eq \"eng\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var group = Assert.Single(body["Resources"]!.AsArray())!;
         Assert.Equal(id, group["id"]!.GetValue<string>());
         Assert.Null(group["members"]);
@@ -36,7 +44,9 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
     public async Task S53_create_with_microsofts_extra_schema_uri()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.PostAsync("/Groups", EntraCreate, "application/scim+json; charset=utf-8")).AssertStatusAsync(HttpStatusCode.Created);
+        var body = await (await account.PostAsync("/Groups", EntraCreate, "application/scim+json; charset=utf-8")).AssertStatusAsync(
+            HttpStatusCode.Created
+        );
         Assert.Equal("8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159", body["externalId"]!.GetValue<string>());
         Assert.Empty(body["members"]!.AsArray());
     }
@@ -49,11 +59,17 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
         var u2 = await account.CreateUserAsync("e2@x.com");
         var group = (await (await account.PostAsync("/Groups", EntraCreate)).ReadJsonAsync())["id"]!.GetValue<string>();
 
-        var add = await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{u1}}"},{"$ref":null,"value":"{{u2}}"}]}]""");
+        var add = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""[{"op":"Add","path":"members","value":[{"$ref":null,"value":"{{u1}}"},{"$ref":null,"value":"{{u2}}"}]}]"""
+        );
         Assert.Equal(HttpStatusCode.NoContent, add.StatusCode);
         Assert.Equal(new[] { u1, u2 }.Order(StringComparer.Ordinal), await account.MemberValuesAsync(group));
 
-        var remove = await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{u1}}"}]}]""");
+        var remove = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""[{"op":"Remove","path":"members","value":[{"$ref":null,"value":"{{u1}}"}]}]"""
+        );
         Assert.Equal(HttpStatusCode.NoContent, remove.StatusCode);
         Assert.Equal([u2], await account.MemberValuesAsync(group));
     }
@@ -65,7 +81,10 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
         var u1 = await account.CreateUserAsync("f1@x.com");
         var u2 = await account.CreateUserAsync("f2@x.com");
         var group = await account.CreateGroupAsync("Eng", u1, u2);
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{u2}}\"]"}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"remove","path":"members[value eq \"{{u2}}\"]"}]""")).StatusCode
+        );
         Assert.Equal([u1], await account.MemberValuesAsync(group));
     }
 
@@ -74,7 +93,12 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         var group = await account.CreateGroupAsync("Eng");
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"Replace","path":"displayName","value":"Eng-renamed"}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (
+                await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"Replace","path":"displayName","value":"Eng-renamed"}]""")
+            ).StatusCode
+        );
         var body = await account.GetGroupAsync(group, "?excludedAttributes=members");
         Assert.Equal("Eng-renamed", body["displayName"]!.GetValue<string>());
         Assert.Null(body["members"]);
@@ -85,7 +109,10 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         var group = await account.CreateGroupAsync("Ext");
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"replace","value":{"externalId":"e2"}}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"replace","value":{"externalId":"e2"}}]""")).StatusCode
+        );
         Assert.Equal("e2", (await account.GetGroupAsync(group))["externalId"]!.GetValue<string>());
     }
 
@@ -94,7 +121,10 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         await account.CreateGroupAsync("Validators");
-        await (await account.PostAsync("/Groups", """{"displayName":"VALIDATORS"}""")).AssertScimErrorAsync(HttpStatusCode.Conflict, "uniqueness");
+        await (await account.PostAsync("/Groups", """{"displayName":"VALIDATORS"}""")).AssertScimErrorAsync(
+            HttpStatusCode.Conflict,
+            "uniqueness"
+        );
     }
 
     [Fact]
@@ -114,9 +144,13 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
         var u1 = await account.CreateUserAsync("q1@x.com");
         var u2 = await account.CreateUserAsync("q2@x.com");
         var g2 = await account.CreateGroupAsync("G2", u1);
-        var member = await (await account.GetAsync("/Groups?attributes=id&filter=" + Uri.EscapeDataString($"id eq \"{g2}\" and members eq \"{u1}\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var member = await (
+            await account.GetAsync("/Groups?attributes=id&filter=" + Uri.EscapeDataString($"id eq \"{g2}\" and members eq \"{u1}\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(g2, Assert.Single(member["Resources"]!.AsArray())!["id"]!.GetValue<string>());
-        var nonMember = await (await account.GetAsync("/Groups?attributes=id&filter=" + Uri.EscapeDataString($"id eq \"{g2}\" and members eq \"{u2}\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var nonMember = await (
+            await account.GetAsync("/Groups?attributes=id&filter=" + Uri.EscapeDataString($"id eq \"{g2}\" and members eq \"{u2}\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(0, nonMember["totalResults"]!.GetValue<int>());
     }
 
@@ -127,7 +161,10 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
         var u1 = await account.CreateUserAsync("a1@x.com");
         var u2 = await account.CreateUserAsync("a2@x.com");
         var group = await account.CreateGroupAsync("G4", u1, u2);
-        Assert.Equal(HttpStatusCode.NoContent, (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"remove","path":"members"}]""")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"remove","path":"members"}]""")).StatusCode
+        );
         Assert.Empty(await account.MemberValuesAsync(group));
         Assert.NotNull(await account.MemberIdOfAsync(u1)); // account membership is separate
     }
@@ -138,7 +175,10 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
         var account = await factory.CreateAccountAsync();
         var u1 = await account.CreateUserAsync("sloppy@x.com");
         var group = await account.CreateGroupAsync("G4");
-        var response = await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"name":"addMember","op":"add","path":"members","value":[{"displayName":"new User","value":"{{u1}}"}]}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""[{"name":"addMember","op":"add","path":"members","value":[{"displayName":"new User","value":"{{u1}}"}]}]"""
+        );
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal([u1], await account.MemberValuesAsync(group));
     }
@@ -148,7 +188,10 @@ public sealed class EntraGroupReplayTests(StandardApiFactory factory) : IClassFi
     {
         var account = await factory.CreateAccountAsync();
         var group = await account.CreateGroupAsync("Garbage");
-        var response = await account.PatchOpsAsync($"/Groups/{group}", """[{"op":"add","path":"members","value":[{"value":"string id 1"}]}]""");
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            """[{"op":"add","path":"members","value":[{"value":"string id 1"}]}]"""
+        );
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Empty(await account.MemberValuesAsync(group));
     }

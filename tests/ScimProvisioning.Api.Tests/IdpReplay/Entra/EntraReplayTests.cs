@@ -12,15 +12,20 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
 {
     private const string Enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-    private static string EntraCreate(string userName, string externalId) => $$"""
-        {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-         "externalId":"{{externalId}}","userName":"{{userName}}","active":true,"displayName":"Test User",
-         "emails":[{"primary":true,"type":"work","value":"{{userName}}"}],"meta":{"resourceType":"User"},
-         "name":{"formatted":"Test User","familyName":"User","givenName":"Test"},"roles":[],
-         "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Eng"} }
-        """;
+    private static string EntraCreate(string userName, string externalId) =>
+        $$"""
+            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+             "externalId":"{{externalId}}","userName":"{{userName}}","active":true,"displayName":"Test User",
+             "emails":[{"primary":true,"type":"work","value":"{{userName}}"}],"meta":{"resourceType":"User"},
+             "name":{"formatted":"Test User","familyName":"User","givenName":"Test"},"roles":[],
+             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"Eng"} }
+            """;
 
-    private static async Task<string> CreateEntraUserAsync(TestAccount account, string userName, string externalId = "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef")
+    private static async Task<string> CreateEntraUserAsync(
+        TestAccount account,
+        string userName,
+        string externalId = "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"
+    )
     {
         var response = await account.PostAsync("/Users", EntraCreate(userName, externalId), "application/scim+json; charset=utf-8");
         return (await response.AssertStatusAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
@@ -30,7 +35,9 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task S04_test_connection_with_a_random_guid_is_an_empty_list()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.GetAsync("/Users?filter=userName%20eq%20%223f1c5c8e-6a71-4f42-9e5f-8a5c3b0f1b7d%22")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.GetAsync("/Users?filter=userName%20eq%20%223f1c5c8e-6a71-4f42-9e5f-8a5c3b0f1b7d%22")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(0, body["totalResults"]!.GetValue<int>());
         Assert.Empty(body["Resources"]!.AsArray());
         Assert.IsType<int>(body["itemsPerPage"]!.GetValue<int>());
@@ -41,7 +48,9 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "a@x.com");
-        var body = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("emails[type eq \"work\"].value eq \"A@X.com\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("emails[type eq \"work\"].value eq \"A@X.com\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(id, Assert.Single(body["Resources"]!.AsArray())!["id"]!.GetValue<string>());
     }
 
@@ -71,10 +80,16 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task S20_legacy_create_with_explicit_nulls()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.PostAsync("/Users", """
-            {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"nulls@x.com","active":true,
-             "addresses":null,"phoneNumbers":null,"title":null,"manager":null,"emails":[{"value":"nulls@x.com","primary":true,"type":"work"}]}
-            """)).AssertStatusAsync(HttpStatusCode.Created);
+        var body = await (
+            await account.PostAsync(
+                "/Users",
+                """
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"nulls@x.com","active":true,
+                 "addresses":null,"phoneNumbers":null,"title":null,"manager":null,"emails":[{"value":"nulls@x.com","primary":true,
+                 "type":"work"}]}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.Created);
         Assert.Null(body["title"]);
         Assert.Null(body["addresses"]);
     }
@@ -84,9 +99,15 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "old@x.com");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """
-            [{"op":"Replace","path":"emails[type eq \"work\"].value","value":"new@x.com"},{"op":"Replace","path":"name.familyName","value":"F2"}]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """
+                [{"op":"Replace","path":"emails[type eq \"work\"].value","value":"new@x.com"},{"op":"Replace","path":"name.familyName",
+                "value":"F2"}]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var email = Assert.Single(body["emails"]!.AsArray())!;
         Assert.Equal("new@x.com", email["value"]!.GetValue<string>());
         Assert.Equal("work", email["type"]!.GetValue<string>());
@@ -101,7 +122,9 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "before@x.com");
-        await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"Replace","path":"userName","value":"renamed@x.com"}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        await (
+            await account.PatchOpsAsync($"/Users/{id}", """[{"op":"Replace","path":"userName","value":"renamed@x.com"}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         var body = await (await account.GetAsync("/Users?filter=userName%20eq%20%22renamed@x.com%22")).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(id, Assert.Single(body["Resources"]!.AsArray())!["id"]!.GetValue<string>());
     }
@@ -110,11 +133,23 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task S30_add_creates_a_missing_work_email_and_a_nick_name()
     {
         var account = await factory.CreateAccountAsync();
-        var id = (await (await account.PostAsync("/Users", """{"userName":"nowork@x.com","emails":[{"value":"home@x.com","type":"home"}]}""")).ReadJsonAsync())["id"]!.GetValue<string>();
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """
-            [{"op":"Add","path":"emails[type eq \"work\"].value","value":"w@x.com"},{"op":"Add","path":"nickName","value":"Babs"}]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Contains(body["emails"]!.AsArray(), e => e!["type"]!.GetValue<string>() == "work" && e["value"]!.GetValue<string>() == "w@x.com");
+        var id = (
+            await (
+                await account.PostAsync("/Users", """{"userName":"nowork@x.com","emails":[{"value":"home@x.com","type":"home"}]}""")
+            ).ReadJsonAsync()
+        )["id"]!.GetValue<string>();
+        var body = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """
+                [{"op":"Add","path":"emails[type eq \"work\"].value","value":"w@x.com"},{"op":"Add","path":"nickName","value":"Babs"}]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Contains(
+            body["emails"]!.AsArray(),
+            e => e!["type"]!.GetValue<string>() == "work" && e["value"]!.GetValue<string>() == "w@x.com"
+        );
         Assert.Contains(body["emails"]!.AsArray(), e => e!["type"]!.GetValue<string>() == "home");
         Assert.Equal("Babs", body["nickName"]!.GetValue<string>());
     }
@@ -124,9 +159,15 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "flag@x.com");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """
-            [{"op":"replace","value":{"displayName":"B","name.givenName":"K","name.familyName":"U","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"42"}}]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """
+                [{"op":"replace","value":{"displayName":"B","name.givenName":"K","name.familyName":"U",
+                "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber":"42"}}]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("B", body["displayName"]!.GetValue<string>());
         Assert.Equal("K", body["name"]!["givenName"]!.GetValue<string>());
         Assert.Equal("U", body["name"]!["familyName"]!.GetValue<string>());
@@ -140,9 +181,14 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "dept@x.com");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """
-            [{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department","value":"Ops"}]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                """
+                [{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department","value":"Ops"}]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("Ops", body[Enterprise]!["department"]!.GetValue<string>());
     }
 
@@ -155,9 +201,14 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
         var manager = await CreateEntraUserAsync(account, "mgr@x.com");
         var id = await CreateEntraUserAsync(account, "report@x.com");
 
-        var added = await (await account.PatchOpsAsync($"/Users/{id}", $$"""
-            [{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"{{manager}}"}]
-            """)).AssertStatusAsync(HttpStatusCode.OK);
+        var added = await (
+            await account.PatchOpsAsync(
+                $"/Users/{id}",
+                $$"""
+                [{"op":"Add","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager","value":"{{manager}}"}]
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(manager, added[Enterprise]!["manager"]!["value"]!.GetValue<string>());
 
         var removed = await (await account.PatchOpsAsync($"/Users/{id}", $"[{removal}]")).AssertStatusAsync(HttpStatusCode.OK);
@@ -174,11 +225,15 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "toggle@x.com");
 
-        var disabled = await (await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"Replace","path":"active","value":{{off}}}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var disabled = await (
+            await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"Replace","path":"active","value":{{off}}}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.False(disabled["active"]!.GetValue<bool>());
         Assert.Null(await account.MemberIdOfAsync(id));
 
-        var enabled = await (await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"replace","path":"active","value":{{on}}}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var enabled = await (
+            await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"replace","path":"active","value":{{on}}}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.True(enabled["active"]!.GetValue<bool>());
         Assert.NotNull(await account.MemberIdOfAsync(id));
     }
@@ -212,7 +267,12 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task S23_postman_string_active_is_stored_as_a_boolean()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.PostAsync("/Users", """{"userName":"str@x.com","active":"True","emails":[{"value":"str@x.com","primary":"true"}]}""")).AssertStatusAsync(HttpStatusCode.Created);
+        var body = await (
+            await account.PostAsync(
+                "/Users",
+                """{"userName":"str@x.com","active":"True","emails":[{"value":"str@x.com","primary":"true"}]}"""
+            )
+        ).AssertStatusAsync(HttpStatusCode.Created);
         Assert.True(body["active"]!.GetValue<bool>());
         Assert.True(body["emails"]![0]!["primary"]!.GetValue<bool>());
     }
@@ -221,7 +281,10 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task S24_postman_missing_user_name_and_junk_json_are_400()
     {
         var account = await factory.CreateAccountAsync();
-        await (await account.PostAsync("/Users", """{"displayName":"no name"}""")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidValue");
+        await (await account.PostAsync("/Users", """{"displayName":"no name"}""")).AssertScimErrorAsync(
+            HttpStatusCode.BadRequest,
+            "invalidValue"
+        );
         await (await account.PostAsync("/Users", "this is not json")).AssertScimErrorAsync(HttpStatusCode.BadRequest, "invalidSyntax");
     }
 
@@ -230,7 +293,9 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "emilio.old@x.com");
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"userName":"emilio@x.com"}}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"userName":"emilio@x.com"}}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal("emilio@x.com", body["userName"]!.GetValue<string>());
     }
 
@@ -238,9 +303,24 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task S35_validator_primary_filter_path_on_a_string_primary()
     {
         var account = await factory.CreateAccountAsync();
-        var id = (await (await account.PostAsync("/Users", """{"userName":"prim@x.com","emails":[{"value":"prim@x.com","type":"work","primary":"true"},{"value":"other@x.com","type":"home"}]}""")).ReadJsonAsync())["id"]!.GetValue<string>();
-        var body = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"emails[primary eq true].value","value":"p@x.com"}]""")).AssertStatusAsync(HttpStatusCode.OK);
-        Assert.Equal("p@x.com", body["emails"]!.AsArray().Single(e => e!["primary"]?.GetValue<bool>() == true)!["value"]!.GetValue<string>());
+        var id = (
+            await (
+                await account.PostAsync(
+                    "/Users",
+                    """
+                    {"userName":"prim@x.com","emails":[{"value":"prim@x.com","type":"work","primary":"true"},{"value":"other@x.com",
+                    "type":"home"}]}
+                    """
+                )
+            ).ReadJsonAsync()
+        )["id"]!.GetValue<string>();
+        var body = await (
+            await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","path":"emails[primary eq true].value","value":"p@x.com"}]""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(
+            "p@x.com",
+            body["emails"]!.AsArray().Single(e => e!["primary"]?.GetValue<bool>() == true)!["value"]!.GetValue<string>()
+        );
         Assert.Contains(body["emails"]!.AsArray(), e => e!["value"]!.GetValue<string>() == "other@x.com");
     }
 
@@ -249,7 +329,9 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     {
         var account = await factory.CreateAccountAsync();
         var id = await CreateEntraUserAsync(account, "typo@x.com");
-        var body = await (await account.PutAsync($"/Users/{id}", """{"userName":"typo@x.com","adreses":[{"street":"x"}],"active":true}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PutAsync($"/Users/{id}", """{"userName":"typo@x.com","adreses":[{"street":"x"}],"active":true}""")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Null(body["adreses"]);
     }
 
@@ -257,10 +339,16 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task Postman_capitalised_attribute_names_and_trailing_slash_filter()
     {
         var account = await factory.CreateAccountAsync();
-        var id = (await (await account.PostAsync("/Users", """{"userName":"bob.amazing@x.com","displayName":"BobIsAmazing"}""")).ReadJsonAsync())["id"]!.GetValue<string>();
-        var body = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("DisplayName eq \"BobIsAmazing\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var id = (
+            await (await account.PostAsync("/Users", """{"userName":"bob.amazing@x.com","displayName":"BobIsAmazing"}""")).ReadJsonAsync()
+        )["id"]!.GetValue<string>();
+        var body = await (
+            await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("DisplayName eq \"BobIsAmazing\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(id, Assert.Single(body["Resources"]!.AsArray())!["id"]!.GetValue<string>());
-        var combined = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("USERNAME eq \"bob.amazing@x.com\" and id eq \"" + id + "\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var combined = await (
+            await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("USERNAME eq \"bob.amazing@x.com\" and id eq \"" + id + "\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(1, combined["totalResults"]!.GetValue<int>());
     }
 
@@ -268,8 +356,14 @@ public sealed class EntraReplayTests(StandardApiFactory factory) : IClassFixture
     public async Task Emails_value_filter_without_a_type_matches_any_email()
     {
         var account = await factory.CreateAccountAsync();
-        var id = (await (await account.PostAsync("/Users", """{"userName":"multi@x.com","emails":[{"value":"Second@Home.example","type":"home"}]}""")).ReadJsonAsync())["id"]!.GetValue<string>();
-        var body = await (await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("emails.value eq \"second@home.example\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var id = (
+            await (
+                await account.PostAsync("/Users", """{"userName":"multi@x.com","emails":[{"value":"Second@Home.example","type":"home"}]}""")
+            ).ReadJsonAsync()
+        )["id"]!.GetValue<string>();
+        var body = await (
+            await account.GetAsync("/Users?filter=" + Uri.EscapeDataString("emails.value eq \"second@home.example\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(id, Assert.Single(body["Resources"]!.AsArray())!["id"]!.GetValue<string>());
     }
 }

@@ -12,7 +12,9 @@ public sealed class OktaGroupReplayTests(CloudflareApiFactory factory) : IClassF
     {
         var account = await factory.CreateAccountAsync();
         var name = $"CF-{account.AccountId} - Administrator";
-        var body = await (await account.GetAsync("/Groups?filter=" + Uri.EscapeDataString($"displayName eq \"{name}\""))).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (await account.GetAsync("/Groups?filter=" + Uri.EscapeDataString($"displayName eq \"{name}\""))).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal(1, body["totalResults"]!.GetValue<int>());
         Assert.Equal($"cloudflare-v1-{PermissionGroupCatalog.IdFor("Administrator")}", body["Resources"]![0]!["id"]!.GetValue<string>());
     }
@@ -21,7 +23,10 @@ public sealed class OktaGroupReplayTests(CloudflareApiFactory factory) : IClassF
     public async Task S46_push_new_group_with_empty_members()
     {
         var account = await factory.CreateAccountAsync();
-        var response = await account.PostAsync("/Groups", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Eng","members":[]}""");
+        var response = await account.PostAsync(
+            "/Groups",
+            """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"displayName":"Eng","members":[]}"""
+        );
         var body = await response.AssertStatusAsync(HttpStatusCode.Created);
         Assert.Matches("^[0-9a-f]{32}$", body["id"]!.GetValue<string>());
         Assert.Equal("Eng", body["displayName"]!.GetValue<string>());
@@ -37,9 +42,13 @@ public sealed class OktaGroupReplayTests(CloudflareApiFactory factory) : IClassF
         var u1 = await account.CreateUserAsync("u1@okta.local");
         var u2 = await account.CreateUserAsync("u2@okta.local");
         var group = await account.CreateGroupAsync("Eng", u2);
-        var response = await account.PatchOpsAsync($"/Groups/{group}", $$"""
-            [{"op":"remove","path":"members[value eq \"{{u2}}\"]"},{"op":"add","path":"members","value":[{"value":"{{u1}}","display":"u1@okta.local"}]}]
-            """);
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""
+            [{"op":"remove","path":"members[value eq \"{{u2}}\"]"},{"op":"add","path":"members","value":[{"value":"{{u1}}",
+            "display":"u1@okta.local"}]}]
+            """
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([u1], await account.MemberValuesAsync(group));
     }
@@ -52,7 +61,10 @@ public sealed class OktaGroupReplayTests(CloudflareApiFactory factory) : IClassF
         var u2 = await account.CreateUserAsync("r2@okta.local");
         var u3 = await account.CreateUserAsync("r3@okta.local");
         var group = await account.CreateGroupAsync("Eng", u1, u2);
-        await account.PatchOpsAsync($"/Groups/{group}", $$"""[{"op":"replace","path":"members","value":[{"value":"{{u1}}"},{"value":"{{u3}}"}]}]""");
+        await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""[{"op":"replace","path":"members","value":[{"value":"{{u1}}"},{"value":"{{u3}}"}]}]"""
+        );
         Assert.Equal(new[] { u1, u3 }.Order(StringComparer.Ordinal), await account.MemberValuesAsync(group));
     }
 
@@ -62,9 +74,12 @@ public sealed class OktaGroupReplayTests(CloudflareApiFactory factory) : IClassF
         var account = await factory.CreateAccountAsync();
         var u1 = await account.CreateUserAsync("n1@okta.local");
         var group = await account.CreateGroupAsync("Eng");
-        var response = await account.PatchOpsAsync($"/Groups/{group}", $$"""
+        var response = await account.PatchOpsAsync(
+            $"/Groups/{group}",
+            $$"""
             [{"op":"replace","value":{"id":"{{group}}","displayName":"Eng2"} },{"op":"add","path":"members","value":[{"value":"{{u1}}"}]}]
-            """);
+            """
+        );
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await account.GetGroupAsync(group);
         Assert.Equal("Eng2", body["displayName"]!.GetValue<string>());
@@ -78,7 +93,15 @@ public sealed class OktaGroupReplayTests(CloudflareApiFactory factory) : IClassF
         var u1 = await account.CreateUserAsync("p1@okta.local");
         var u2 = await account.CreateUserAsync("p2@okta.local");
         var group = await account.CreateGroupAsync("Eng", u2);
-        var body = await (await account.PutAsync($"/Groups/{group}", $$"""{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"{{group}}","displayName":"Eng","members":[{"value":"{{u1}}"}]}""")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.PutAsync(
+                $"/Groups/{group}",
+                $$"""
+                {"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"id":"{{group}}","displayName":"Eng",
+                "members":[{"value":"{{u1}}"}]}
+                """
+            )
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal([u1], body["members"]!.AsArray().Select(m => m!["value"]!.GetValue<string>()));
     }
 

@@ -20,7 +20,9 @@ public sealed class OktaReplayTests(CloudflareApiFactory factory) : IClassFixtur
     public async Task S07_pre_create_lookup_with_paging_params_is_an_empty_list_with_integers()
     {
         var account = await factory.CreateAccountAsync();
-        var body = await (await account.GetAsync("/Users?filter=userName%20eq%20%22new%40x.com%22&startIndex=1&count=100")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (
+            await account.GetAsync("/Users?filter=userName%20eq%20%22new%40x.com%22&startIndex=1&count=100")
+        ).AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(0, body["totalResults"]!.GetValue<int>());
         Assert.Equal(1, body["startIndex"]!.GetValue<int>());
         Assert.Equal(0, body["itemsPerPage"]!.GetValue<int>());
@@ -57,7 +59,9 @@ public sealed class OktaReplayTests(CloudflareApiFactory factory) : IClassFixtur
     {
         var account = await factory.CreateAccountAsync();
         var id = await account.CreateUserAsync("alice@example.com");
-        var body = await (await account.GetAsync("/Users?filter=userName%20eq%20%22ALICE@EXAMPLE.COM%22")).AssertStatusAsync(HttpStatusCode.OK);
+        var body = await (await account.GetAsync("/Users?filter=userName%20eq%20%22ALICE@EXAMPLE.COM%22")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal(1, body["totalResults"]!.GetValue<int>());
         Assert.Equal(id, body["Resources"]![0]!["id"]!.GetValue<string>());
     }
@@ -130,15 +134,21 @@ public sealed class OktaReplayTests(CloudflareApiFactory factory) : IClassFixtur
         var account = await factory.CreateAccountAsync();
         var id = (await (await account.PostAsync("/Users", OktaCreate)).ReadJsonAsync())["id"]!.GetValue<string>();
 
-        var off = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"active":false}}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var off = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"active":false}}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.False(off["active"]!.GetValue<bool>());
         Assert.Null(await account.MemberIdOfAsync(id));
 
-        var found = await (await account.GetAsync("/Users?filter=userName%20eq%20%22test.user%40okta.local%22")).AssertStatusAsync(HttpStatusCode.OK);
+        var found = await (await account.GetAsync("/Users?filter=userName%20eq%20%22test.user%40okta.local%22")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.Equal(1, found["totalResults"]!.GetValue<int>());
         Assert.False(found["Resources"]![0]!["active"]!.GetValue<bool>());
 
-        var on = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"active":true}}]""")).AssertStatusAsync(HttpStatusCode.OK);
+        var on = await (await account.PatchOpsAsync($"/Users/{id}", """[{"op":"replace","value":{"active":true}}]""")).AssertStatusAsync(
+            HttpStatusCode.OK
+        );
         Assert.True(on["active"]!.GetValue<bool>());
         Assert.NotNull(await account.MemberIdOfAsync(id));
     }
