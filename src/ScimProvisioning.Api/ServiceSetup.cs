@@ -73,6 +73,8 @@ public static class ServiceSetup
         builder.Services.AddScoped<ScimContext>();
         builder.Services.AddScoped<ScimUsers>();
         builder.Services.AddScoped<ScimGroups>();
+        builder.Services.AddScoped<Admin.AccountMembers>();
+        builder.Services.AddScoped<Admin.AccountUserGroups>();
         builder.Services.AddScimAuth();
         builder.Services.AddScimRateLimiting(
             configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions()

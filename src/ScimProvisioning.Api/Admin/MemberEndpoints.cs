@@ -65,6 +65,7 @@ public static class MemberEndpoints
         string account_id,
         [AsParameters] MemberQuery query,
         ScimDbContext db,
+        AccountMembers accountMembers,
         CancellationToken cancellationToken
     )
     {
@@ -90,7 +91,7 @@ public static class MemberEndpoints
             .Take(perPage)
             .Include(m => m.User)
             .ToListAsync(cancellationToken);
-        var policies = await PoliciesOf(db, account_id, items.Select(m => m.Id).ToList(), cancellationToken);
+        var policies = await accountMembers.PoliciesOfAsync(account_id, items.Select(m => m.Id).ToList(), cancellationToken);
         var userIds = items.Select(m => m.User.Id).ToList();
         var provisioned = (
             await db
@@ -113,6 +114,7 @@ public static class MemberEndpoints
         string account_id,
         string member_id,
         ScimDbContext db,
+        AccountMembers members,
         CancellationToken cancellationToken
     )
     {
@@ -125,7 +127,7 @@ public static class MemberEndpoints
             return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
-        var policies = await PoliciesOf(db, account_id, [member.Id], cancellationToken);
+        var policies = await members.PoliciesOfAsync(account_id, [member.Id], cancellationToken);
         return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
     }
 
@@ -148,9 +150,7 @@ public static class MemberEndpoints
     private static async Task<Envelope<MemberView>> AddMember(
         string account_id,
         HttpContext http,
-        UserProvisioning users,
-        PolicyAssignments assignments,
-        ScimDbContext db,
+        AccountMembers members,
         CancellationToken cancellationToken
     )
     {
@@ -161,128 +161,46 @@ public static class MemberEndpoints
             throw AdminRequests.Invalid("A member needs a valid 'email'.", "email");
         }
 
-        var drafts = await DraftsAsync(db, account_id, body, cancellationToken);
-        await assignments.BuildAsync(account_id, drafts, cancellationToken); // validate before anything is written
-        db.ChangeTracker.Clear();
-        var user = users.NewUser(account_id, email);
-        await users.CreateAsync(Actor(http), user, UserWriteKind.Admin, cancellationToken, AuditActions.AddMember);
-        var member = await db.Members.Include(m => m.User).SingleAsync(m => m.UserKey == user.Key, cancellationToken);
-        await assignments.ReplaceMemberPoliciesAsync(Actor(http), member, drafts, AuditActions.UpdateMember, cancellationToken);
-        return await RespondAsync(db, member, cancellationToken);
+        var member = await members.InviteAsync(Actor(http), account_id, email, MemberPolicyRequest.From(body), cancellationToken);
+        return CloudflareResults.Ok(await members.ViewAsync(member, cancellationToken));
     }
 
     private static async Task<Results<Envelope<MemberView>, EnvelopeNotFound>> UpdateMember(
         string account_id,
         string member_id,
         HttpContext http,
-        PolicyAssignments assignments,
-        ScimDbContext db,
+        AccountMembers members,
         CancellationToken cancellationToken
     )
     {
-        var member = await db
-            .Members.Include(m => m.User)
-            .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
-        if (member is null)
+        if (await members.FindAsync(account_id, member_id, cancellationToken) is not { } member)
         {
             return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
         var body = await AdminRequests.ReadObjectAsync(http.Request);
-        var drafts = await DraftsAsync(db, account_id, body, cancellationToken);
-        await assignments.ReplaceMemberPoliciesAsync(Actor(http), member, drafts, AuditActions.UpdateMember, cancellationToken);
-        return await RespondAsync(db, member, cancellationToken);
+        await members.ReplacePoliciesAsync(Actor(http), member, MemberPolicyRequest.From(body), cancellationToken);
+        return CloudflareResults.Ok(await members.ViewAsync(member, cancellationToken));
     }
 
     private static async Task<Results<Envelope<IdView>, EnvelopeNotFound>> RemoveMember(
         string account_id,
         string member_id,
         HttpContext http,
-        UserProvisioning users,
-        ScimDbContext db,
+        AccountMembers members,
         CancellationToken cancellationToken
     )
     {
-        var member = await db
-            .Members.AsNoTracking()
-            .SingleOrDefaultAsync(m => m.AccountId == account_id && m.Id == member_id, cancellationToken);
-        if (member is null)
+        if (await members.FindAsync(account_id, member_id, cancellationToken) is not { } member)
         {
             return CloudflareResults.NotFound($"Member '{Short(member_id)}' not found.");
         }
 
-        var user = await db
-            .Users.Include(u => u.Emails)
-            .Include(u => u.MultiValues)
-            .AsSplitQuery()
-            .SingleAsync(u => u.Key == member.UserKey, cancellationToken);
-        user.Active = false;
-        await users.UpdateAsync(Actor(http), user, UserWriteKind.Admin, AuditActions.RemoveMember, cancellationToken);
+        await members.RemoveAsync(Actor(http), member, cancellationToken);
         return CloudflareResults.Ok(new IdView(member_id));
     }
 
-    /// <summary><c>roles</c> (one account-wide allow policy, Cloudflare's legacy shape) or <c>policies</c>.</summary>
-    private static async Task<List<PolicyDraft>> DraftsAsync(
-        ScimDbContext db,
-        string accountId,
-        System.Text.Json.Nodes.JsonNode body,
-        CancellationToken cancellationToken
-    )
-    {
-        if (body["policies"] is not null)
-        {
-            return AdminRequests.Policies(body["policies"]);
-        }
-
-        if (body["roles"] is null)
-        {
-            throw AdminRequests.Invalid("Send either 'roles' (ids or {\"id\"} objects) or 'policies'.", "roles");
-        }
-
-        var roles = AdminRequests.Ids(body["roles"], "roles");
-        if (roles.Count == 0)
-        {
-            return [];
-        }
-
-        var accountScope = await db
-            .ResourceGroups.AsNoTracking()
-            .Where(r => r.AccountId == accountId && r.ScopeKey == ResourceGroup.AccountScopeKey(accountId))
-            .OrderBy(r => r.Created)
-            .ToListAsync(cancellationToken);
-        var scope = accountScope.FirstOrDefault(r => r.Kind == ScopeKind.Account);
-        return
-        [
-            new PolicyDraft(
-                PolicyAccess.Allow,
-                roles,
-                scope?.Id,
-                scope is null ? new ScopeDraft(ResourceGroup.AccountScopeKey(accountId), ["*"]) : null
-            ),
-        ];
-    }
-
-    private static async Task<Envelope<MemberView>> RespondAsync(ScimDbContext db, Member member, CancellationToken cancellationToken)
-    {
-        var policies = await PoliciesOf(db, member.AccountId, [member.Id], cancellationToken);
-        return CloudflareResults.Ok(MemberView.From(member, policies[member.Id]));
-    }
-
     private static Actor Actor(HttpContext http) => new(http.User.TokenId()!);
-
-    private static async Task<ILookup<string, Policy>> PoliciesOf(
-        ScimDbContext db,
-        string accountId,
-        List<string> memberIds,
-        CancellationToken cancellationToken
-    ) =>
-        (
-            await db
-                .Policies.AsNoTracking()
-                .Include(p => p.ResourceGroup)
-                .Where(p => p.AccountId == accountId && p.MemberId != null && memberIds.Contains(p.MemberId))
-                .ToListAsync(cancellationToken)
-        ).ToLookup(p => p.MemberId!);
 
     private static string Short(string text) => text.Length <= 64 ? text : text[..64] + "…";
 }

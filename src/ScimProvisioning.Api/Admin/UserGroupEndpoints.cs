@@ -75,22 +75,11 @@ public static class UserGroupEndpoints
         return groups;
     }
 
-    private static async Task<UserGroupView> ViewAsync(ScimDbContext db, UserGroup group, CancellationToken cancellationToken)
-    {
-        var policies = await db
-            .Policies.AsNoTracking()
-            .Include(p => p.ResourceGroup)
-            .Where(p => p.UserGroupKey == group.Key)
-            .OrderBy(p => p.Created)
-            .ToListAsync(cancellationToken);
-        var memberCount = await db.UserGroupMembers.CountAsync(m => m.UserGroupKey == group.Key, cancellationToken);
-        return UserGroupView.From(group, memberCount, policies);
-    }
-
     private static async Task<Envelope<List<UserGroupView>>> List(
         string account_id,
         [AsParameters] Query query,
         ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
     )
     {
@@ -118,7 +107,7 @@ public static class UserGroupEndpoints
         var views = new List<UserGroupView>(items.Count);
         foreach (var group in items)
         {
-            views.Add(await ViewAsync(db, group, cancellationToken));
+            views.Add(await userGroups.ViewAsync(group, cancellationToken));
         }
 
         return CloudflareResults.Ok(views, PageQuery.Info(page, perPage, views.Count, total));
@@ -127,67 +116,53 @@ public static class UserGroupEndpoints
     private static async Task<Envelope<UserGroupView>> Get(
         string account_id,
         string user_group_id,
-        GroupProvisioning groups,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
     )
     {
-        var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
-        return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
+        var group = await userGroups.FindAsync(account_id, user_group_id, cancellationToken);
+        return CloudflareResults.Ok(await userGroups.ViewAsync(group, cancellationToken));
     }
 
     private static async Task<Envelope<UserGroupView>> Create(
         string account_id,
         HttpContext http,
-        GroupProvisioning groups,
-        PolicyAssignments assignments,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
     )
     {
         var body = await AdminRequests.ReadObjectAsync(http.Request);
         var name = AdminRequests.Text(body, "name") ?? throw AdminRequests.Invalid("A user group needs a 'name'.", "name");
         var policies = body["policies"] is null ? [] : AdminRequests.Policies(body["policies"]);
-        var group = await groups.CreateCustomAsync(Actor(http), account_id, name, policies, assignments, cancellationToken);
-        return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
+        var group = await userGroups.CreateAsync(Actor(http), account_id, name, policies, cancellationToken);
+        return CloudflareResults.Ok(await userGroups.ViewAsync(group, cancellationToken));
     }
 
     private static async Task<Envelope<UserGroupView>> Update(
         string account_id,
         string user_group_id,
         HttpContext http,
-        GroupProvisioning groups,
-        PolicyAssignments assignments,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
     )
     {
-        var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
+        var group = await userGroups.FindAsync(account_id, user_group_id, cancellationToken);
         var body = await AdminRequests.ReadObjectAsync(http.Request);
         var policies = body["policies"] is null ? null : AdminRequests.Policies(body["policies"]);
-        if (AdminRequests.Text(body, "name") is { } name)
-        {
-            await groups.RenameAsync(Actor(http), group, name, cancellationToken);
-        }
-
-        if (policies is not null)
-        {
-            await assignments.ReplaceGroupPoliciesAsync(Actor(http), group, policies, AuditActions.UpdateUserGroup, cancellationToken);
-        }
-
-        return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
+        await userGroups.UpdateAsync(Actor(http), group, AdminRequests.Text(body, "name"), policies, cancellationToken);
+        return CloudflareResults.Ok(await userGroups.ViewAsync(group, cancellationToken));
     }
 
     private static async Task<Envelope<IdView>> Delete(
         string account_id,
         string user_group_id,
         HttpContext http,
-        GroupProvisioning groups,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
     )
     {
-        var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
-        await groups.DeleteCustomAsync(Actor(http), group, cancellationToken);
+        var group = await userGroups.FindAsync(account_id, user_group_id, cancellationToken);
+        await userGroups.DeleteAsync(Actor(http), group, cancellationToken);
         return CloudflareResults.Ok(new IdView(group.Id));
     }
 
@@ -195,12 +170,12 @@ public static class UserGroupEndpoints
         string account_id,
         string user_group_id,
         [AsParameters] PageQuery query,
-        GroupProvisioning groups,
+        AccountUserGroups userGroups,
         ScimDbContext db,
         CancellationToken cancellationToken
     )
     {
-        var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
+        var group = await userGroups.FindAsync(account_id, user_group_id, cancellationToken);
         var (page, perPage) = query.Resolve(100, 1, 500);
         var members = db
             .UserGroupMembers.AsNoTracking()
@@ -230,42 +205,33 @@ public static class UserGroupEndpoints
         string account_id,
         string user_group_id,
         HttpContext http,
-        GroupProvisioning groups,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
-    ) => ChangeMembersAsync(account_id, user_group_id, http, groups, db, ids => new AddMembers(ids), cancellationToken);
+    ) => ChangeMembersAsync(account_id, user_group_id, http, userGroups, ids => new AddMembers(ids), cancellationToken);
 
     private static Task<Envelope<UserGroupView>> ReplaceMembers(
         string account_id,
         string user_group_id,
         HttpContext http,
-        GroupProvisioning groups,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
-    ) => ChangeMembersAsync(account_id, user_group_id, http, groups, db, ids => new Domain.Groups.ReplaceMembers(ids), cancellationToken);
+    ) => ChangeMembersAsync(account_id, user_group_id, http, userGroups, ids => new Domain.Groups.ReplaceMembers(ids), cancellationToken);
 
     private static async Task<Envelope<UserGroupView>> ChangeMembersAsync(
         string accountId,
         string groupId,
         HttpContext http,
-        GroupProvisioning groups,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         Func<IReadOnlyList<string>, MembershipChange> change,
         CancellationToken cancellationToken
     )
     {
-        var group = await FindAsync(groups, accountId, groupId, cancellationToken);
+        var group = await userGroups.FindAsync(accountId, groupId, cancellationToken);
         var body = await AdminRequests.ReadAsync(http.Request);
         // Cloudflare's SDK wraps the bare array as {"members": […]}; accept both.
         var memberIds = AdminRequests.Ids(body is JsonObject wrapper ? wrapper["members"] : body, "members");
-        var userIds = await UserIdsOfMembersAsync(db, accountId, memberIds, cancellationToken);
-        if (userIds.Count != memberIds.Distinct(StringComparer.Ordinal).Count())
-        {
-            throw new DomainException(DomainErrorKind.Invalid, "Every id must be an account member id of this account.", "members");
-        }
-
-        await groups.ChangeMembersAsync(Actor(http), group, change(userIds), new { memberIds }, cancellationToken);
-        return CloudflareResults.Ok(await ViewAsync(db, group, cancellationToken));
+        await userGroups.ChangeMembersAsync(Actor(http), group, memberIds, change, cancellationToken);
+        return CloudflareResults.Ok(await userGroups.ViewAsync(group, cancellationToken));
     }
 
     private static async Task<Results<Envelope<IdView>, EnvelopeNotFound>> RemoveMember(
@@ -273,49 +239,18 @@ public static class UserGroupEndpoints
         string user_group_id,
         string member_id,
         HttpContext http,
-        GroupProvisioning groups,
-        ScimDbContext db,
+        AccountUserGroups userGroups,
         CancellationToken cancellationToken
     )
     {
-        var group = await FindAsync(groups, account_id, user_group_id, cancellationToken);
-        var userIds = await UserIdsOfMembersAsync(db, account_id, [member_id], cancellationToken);
-        if (userIds.Count == 0)
+        var group = await userGroups.FindAsync(account_id, user_group_id, cancellationToken);
+        if (!await userGroups.RemoveMemberAsync(Actor(http), group, member_id, cancellationToken))
         {
             return CloudflareResults.NotFound("Member not found.");
         }
 
-        await groups.ChangeMembersAsync(
-            Actor(http),
-            group,
-            new RemoveMembers(userIds),
-            new { removedMemberId = member_id },
-            cancellationToken
-        );
         return CloudflareResults.Ok(new IdView(member_id));
     }
-
-    private static Task<List<string>> UserIdsOfMembersAsync(
-        ScimDbContext db,
-        string accountId,
-        IReadOnlyList<string> memberIds,
-        CancellationToken cancellationToken
-    ) =>
-        db
-            .Members.AsNoTracking()
-            .Where(m => m.AccountId == accountId && memberIds.Contains(m.Id))
-            .Select(m => m.User.Id)
-            .ToListAsync(cancellationToken);
-
-    private static async Task<UserGroup> FindAsync(
-        GroupProvisioning groups,
-        string accountId,
-        string id,
-        CancellationToken cancellationToken
-    ) =>
-        await groups.FindAsync(accountId, id, cancellationToken) is { IsSystem: false } group
-            ? group
-            : throw DomainException.NotFound("User group not found.");
 
     private static Actor Actor(HttpContext http) => new(http.User.TokenId()!);
 }
