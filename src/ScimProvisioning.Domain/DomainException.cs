@@ -26,5 +26,8 @@ public sealed class DomainException(DomainErrorKind kind, string message, string
 
     public string? Rule { get; } = rule;
 
+    /// <summary>The refused write's change description, where the refusal was audited (the lockout guard).</summary>
+    public Changes.ChangeDescription? Refusal { get; init; }
+
     public static DomainException NotFound(string what) => new(DomainErrorKind.NotFound, what);
 }

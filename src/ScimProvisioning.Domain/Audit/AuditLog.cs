@@ -6,22 +6,15 @@ namespace ScimProvisioning.Domain.Audit;
 
 /// <summary>
 /// Adds audit events to the unit of work, so an event is stored exactly when its change is. Every SCIM and admin write
-/// records its <see cref="ChangeDescription"/> here; <see cref="Recorded"/> keeps them for the rest of the request.
+/// records its <see cref="ChangeDescription"/> here (the write's result carries the same description to its caller).
 /// </summary>
 public sealed class AuditLog(ScimDbContext db, TimeProvider clock)
 {
-    private readonly List<ChangeDescription> recorded = [];
-
-    /// <summary>The change descriptions recorded in this scope (one request), applied and refused, in order.</summary>
-    public IReadOnlyList<ChangeDescription> Recorded => recorded;
-
     public void Record(ChangeDescription change) => db.AuditEvents.Add(Event(change));
 
     /// <summary>An event for the caller to store with its change (see <see cref="Record(ChangeDescription)"/>).</summary>
-    public AuditEvent Event(ChangeDescription change)
-    {
-        recorded.Add(change);
-        return new AuditEvent
+    public AuditEvent Event(ChangeDescription change) =>
+        new()
         {
             Id = Identifiers.NewTag(),
             AccountId = change.AccountId,
@@ -33,7 +26,6 @@ public sealed class AuditLog(ScimDbContext db, TimeProvider clock)
             Outcome = change.Outcome,
             Summary = JsonSerializer.Serialize(change.Summary()),
         };
-    }
 
     /// <summary>
     /// Records a refusal on its own, after discarding whatever the refused request had staged, so the refusal is

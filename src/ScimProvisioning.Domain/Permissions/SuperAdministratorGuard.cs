@@ -99,14 +99,12 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
         if (hadOne && !await HasSuperAdministratorAsync(subject.AccountId, cancellationToken))
         {
             await transaction.RollbackAsync(cancellationToken);
-            await audit.RecordRefusalAsync(
-                subject.WithRule(ProvisioningRules.LockoutGuard) with
-                {
-                    Refusal = RefusalDetail,
-                },
-                cancellationToken
-            );
-            throw new DomainException(DomainErrorKind.LockoutRefused, RefusalDetail, rule: ProvisioningRules.LockoutGuard);
+            var refusal = subject.WithRule(ProvisioningRules.LockoutGuard) with { Refusal = RefusalDetail };
+            await audit.RecordRefusalAsync(refusal, cancellationToken);
+            throw new DomainException(DomainErrorKind.LockoutRefused, RefusalDetail, rule: ProvisioningRules.LockoutGuard)
+            {
+                Refusal = refusal,
+            };
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -53,7 +53,7 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
         return new ListPage<JsonObject>(page.Total, resources, page.NextCursor);
     }
 
-    /// <summary>The group (untracked changes are not expected: reads only); SCIM 404 when unknown.</summary>
+    /// <summary>The group, tracked so a write can change it; SCIM 404 when unknown.</summary>
     public async Task<UserGroup> GetAsync(string id) =>
         (id.Length <= 64 ? await provisioning.FindAsync(scim.AccountId, id, scim.Aborted) : null)
         ?? throw ScimException.NotFound($"Group '{ScimFilters.Truncate(id)}' not found.");
