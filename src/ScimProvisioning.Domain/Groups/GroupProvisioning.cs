@@ -195,14 +195,14 @@ public sealed class GroupProvisioning(
         CancellationToken cancellationToken
     )
     {
-        EnsureAdminMayChange(group, "membership");
+        ScimManagedLock.EnsureAdminMayChange(group, "membership");
         return await ApplyMembershipAsync(actor, group, [change], AuditActions.UpdateUserGroupMembers, details, cancellationToken);
     }
 
     /// <summary>Admin API: deletes a group that is not SCIM-managed, with its policies (the lock is enforced here).</summary>
     public async Task<ChangeDescription> DeleteCustomAsync(Actor actor, UserGroup group, CancellationToken cancellationToken)
     {
-        EnsureAdminMayChange(group, "existence");
+        ScimManagedLock.EnsureAdminMayChange(group, "existence");
         return await DeleteAsync(actor, group, AuditActions.DeleteUserGroup, cancellationToken);
     }
 
@@ -411,23 +411,6 @@ public sealed class GroupProvisioning(
         return group;
     }
 
-    /// <summary>
-    /// A SCIM-managed group's name, membership and existence change only through SCIM (Cloudflare locks them in the
-    /// dashboard and API); its policies can still be edited.
-    /// </summary>
-    private static void EnsureAdminMayChange(UserGroup group, string what)
-    {
-        if (group.IsSystem || group.IsScimManaged)
-        {
-            throw new DomainException(
-                DomainErrorKind.Immutable,
-                $"'{group.Name}' is managed by SCIM: its {what} can only be changed by the identity provider. Its policies can still be "
-                    + $"edited.",
-                rule: ProvisioningRules.ScimManagedLock
-            );
-        }
-    }
-
     /// <summary>Admin API: rename a group that is not SCIM-managed.</summary>
     public async Task RenameAsync(Actor actor, UserGroup group, string name, CancellationToken cancellationToken)
     {
@@ -436,7 +419,7 @@ public sealed class GroupProvisioning(
             return;
         }
 
-        EnsureAdminMayChange(group, "name");
+        ScimManagedLock.EnsureAdminMayChange(group, "name");
         ValidateName(name);
         if (
             await db.UserGroups.AnyAsync(
