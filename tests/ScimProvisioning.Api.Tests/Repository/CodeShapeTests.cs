@@ -43,6 +43,25 @@ public sealed partial class CodeShapeTests
     }
 
     [Fact]
+    public void Documentation_lines_wrap_at_140_characters_except_table_rows()
+    {
+        var documents = Directory
+            .EnumerateFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Append(Path.Combine(Root, "README.md"))
+            .Append(Path.Combine(Root, "tests", "conformance", "expected-failures.txt"))
+            .ToList();
+
+        // A Markdown table row cannot be wrapped; everything else can.
+        var tooLong = documents
+            .SelectMany(path => File.ReadLines(path).Select((line, index) => (path, line, number: index + 1)))
+            .Where(l => l.line.Length > MaxLineLength && !l.line.StartsWith('|'))
+            .Select(l => $"{Relative(l.path)}:{l.number} ({l.line.Length} characters)")
+            .ToList();
+
+        Assert.True(tooLong.Count == 0, string.Join(Environment.NewLine, tooLong));
+    }
+
+    [Fact]
     public void Persistence_code_holds_one_type_per_file()
     {
         var folders = new[] { "src/ScimProvisioning.Domain/Persistence", "src/ScimProvisioning.Api/Persistence" };
