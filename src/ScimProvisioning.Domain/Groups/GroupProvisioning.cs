@@ -256,9 +256,9 @@ public sealed class GroupProvisioning(
                 LockoutCheck.WhenLockoutPreventionIsOn,
                 async ct =>
                 {
-                    foreach (var change in changes)
+                    foreach (var membership in changes)
                     {
-                        switch (change)
+                        switch (membership)
                         {
                             case AddMembers add:
                                 added += await AddAsync(group, Keys(add.UserIds), ct);
