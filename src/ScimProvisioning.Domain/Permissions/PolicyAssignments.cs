@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Changes;
@@ -34,24 +35,8 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
             policy.MemberId = member.Id;
         }
 
-        var change = new ChangeDescription(member.AccountId, actor, action, "member", member.Id)
-        {
-            ResourceName = member.User?.UserName,
-            Attributes = ["Policies"],
-            Details = Describe(policies),
-        };
-        await guard.CommitGuardedAsync(
-            change,
-            LockoutCheck.WhenLockoutPreventionIsOn,
-            async ct =>
-            {
-                await db.Policies.Where(p => p.MemberId == member.Id).ExecuteDeleteAsync(ct);
-                db.Policies.AddRange(policies);
-                audit.Record(change);
-                await db.SaveChangesAsync(ct);
-            },
-            cancellationToken
-        );
+        var change = new ChangeDescription(member.AccountId, actor, action, "member", member.Id) { ResourceName = member.User?.UserName };
+        await ReplaceGuardedAsync(change, p => p.MemberId == member.Id, policies, cancellationToken);
         return policies;
     }
 
@@ -79,22 +64,32 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
         var change = new ChangeDescription(group.AccountId, actor, action, GroupProvisioning.ResourceType, group.Id)
         {
             ResourceName = group.Name,
-            Attributes = ["Policies"],
-            Details = Describe(policies),
         };
+        await ReplaceGuardedAsync(change, p => p.UserGroupKey == group.Key, policies, cancellationToken);
+        return policies;
+    }
+
+    /// <summary>Swaps the owner's policies for the new ones in one transaction, through the lockout guard.</summary>
+    private async Task ReplaceGuardedAsync(
+        ChangeDescription change,
+        Expression<Func<Policy, bool>> owned,
+        List<Policy> policies,
+        CancellationToken cancellationToken
+    )
+    {
+        change = change with { Attributes = ["Policies"], Details = Describe(policies) };
         await guard.CommitGuardedAsync(
             change,
             LockoutCheck.WhenLockoutPreventionIsOn,
             async ct =>
             {
-                await db.Policies.Where(p => p.UserGroupKey == group.Key).ExecuteDeleteAsync(ct);
+                await db.Policies.Where(owned).ExecuteDeleteAsync(ct);
                 db.Policies.AddRange(policies);
                 audit.Record(change);
                 await db.SaveChangesAsync(ct);
             },
             cancellationToken
         );
-        return policies;
     }
 
     /// <summary>Validates drafts and builds unattached policies; inline scopes reuse an identical resource group or create one.</summary>

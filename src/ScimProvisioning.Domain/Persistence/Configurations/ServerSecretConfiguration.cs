@@ -1,11 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using ScimProvisioning.Domain.Accounts;
-using ScimProvisioning.Domain.Audit;
-using ScimProvisioning.Domain.Members;
-using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Tokens;
-using ScimProvisioning.Domain.Users;
 
 namespace ScimProvisioning.Domain.Persistence.Configurations;
 
