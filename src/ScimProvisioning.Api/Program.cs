@@ -43,6 +43,9 @@ app.Use(
 
 // Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+
+// The flight recorder sees each SCIM request's final answer, errors included, so it wraps the exception handler.
+app.UseMiddleware<ScimProvisioning.Api.Recording.RecordingMiddleware>();
 app.UseExceptionHandler();
 
 // An error the framework answers without a body (no route: 404; a route without that method: 405) gets the error
@@ -103,6 +106,7 @@ accounts.MapAdminPermissionGroups();
 accounts.MapAdminResourceGroups();
 accounts.MapAdminUserGroups();
 accounts.MapAdminAuditLogs();
+accounts.MapAdminProvisioningLog();
 
 await app.RunAsync();
 return 0;

@@ -48,6 +48,9 @@ public static class ServiceSetup
         builder.Services.Configure<DatabaseOptions>(configuration.GetSection(DatabaseOptions.Section));
         builder.Services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         builder.Services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+        builder.Services.Configure<Recording.RecorderOptions>(configuration.GetSection(Recording.RecorderOptions.Section));
+        builder.Services.AddSingleton<Recording.ProvisioningRecorder>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Recording.ProvisioningRecorder>());
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

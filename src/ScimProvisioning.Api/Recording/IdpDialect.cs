@@ -16,3 +16,17 @@ public enum IdpDialect
 
 /// <summary>The dialect a request was read as, and every reason that led there (shown to the IdP admin as is).</summary>
 public sealed record DialectVerdict(IdpDialect Dialect, IReadOnlyList<string> Reasons);
+
+public static class IdpDialectNames
+{
+    /// <summary>The name the log stores and the admin API filters by.</summary>
+    public static string Name(this IdpDialect dialect) =>
+        dialect switch
+        {
+            IdpDialect.Okta => "okta",
+            IdpDialect.Entra => "entra",
+            IdpDialect.EntraCompat => "entra-aadoptscim062020",
+            IdpDialect.Authentik => "authentik",
+            _ => "unknown",
+        };
+}

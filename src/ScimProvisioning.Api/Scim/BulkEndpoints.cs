@@ -123,7 +123,7 @@ public static class BulkEndpoints
                         ScimErrorTypes.InvalidValue,
                         $"bulkId '{unknown}' is not created by any POST in this request."
                     )
-                    : await ExecuteAsync(users, groups, db, log, Resolve(operation, created), created);
+                    : await ExecuteAsync(users, groups, db, log, Resolve(operation, created), created, scim.Recording);
                 if (results[operation.Index]!["status"]!.GetValue<string>()[0] is '4' or '5')
                 {
                     errors++;
@@ -245,7 +245,8 @@ public static class BulkEndpoints
         ScimDbContext db,
         ILogger log,
         Operation operation,
-        Dictionary<string, string> created
+        Dictionary<string, string> created,
+        Recording.RequestRecording? recording
     )
     {
         var segments = operation.Path.Trim('/').Split('/');
@@ -267,6 +268,7 @@ public static class BulkEndpoints
                 ),
             };
 
+            recording?.Applied(outcome.Change);
             if (operation.Method == "POST")
             {
                 created[operation.BulkId!] = outcome.ResourceId;
@@ -292,6 +294,10 @@ public static class BulkEndpoints
             // Each operation commits on its own: one that fails, even unexpectedly, is reported in its own result
             // (500 without details) while the ones before it stay committed and reported.
             db.ChangeTracker.Clear(); // nothing of a failed operation may leak into the next one
+            if (e is Domain.DomainException refused)
+            {
+                recording?.Refused(refused.Rule, refused.Refusal);
+            }
             var (status, scimType, detail, _) = ScimExceptionHandler.Map(e);
             if (status >= 500)
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using ScimProvisioning.Api.Auth;
 using ScimProvisioning.Api.Configuration;
+using ScimProvisioning.Api.Recording;
 using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Domain.Audit;
 
@@ -23,4 +24,7 @@ public sealed class ScimContext(IHttpContextAccessor accessor, IOptions<ScimOpti
     public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}/client/v4/accounts/{AccountId}/scim/v2";
 
     public CancellationToken Aborted => Http.RequestAborted;
+
+    /// <summary>What the flight recorder is told about this request; null when it is not recorded.</summary>
+    public RequestRecording? Recording => accessor.HttpContext?.Features.Get<RequestRecording>();
 }

@@ -14,6 +14,10 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, scimType, detail, code) = Map(exception, cancellationToken.IsCancellationRequested);
+        if (exception is DomainException refused)
+        {
+            httpContext.Features.Get<Recording.RequestRecording>()?.Refused(refused.Rule, refused.Refusal);
+        }
 
         if (status >= 500)
         {

@@ -6,8 +6,10 @@ namespace ScimProvisioning.Api.Scim;
 /// <summary>Maps a write's outcome to its HTTP response; /Bulk maps the same outcome to an operation result instead.</summary>
 public static class ScimResponses
 {
-    public static IResult From(ScimWriteOutcome outcome, ScimContext scim, ScimDbContext db) =>
-        outcome switch
+    public static IResult From(ScimWriteOutcome outcome, ScimContext scim, ScimDbContext db)
+    {
+        scim.Recording?.Applied(outcome.Change);
+        return outcome switch
         {
             ResourceWritten written => new ScimJsonResult(
                 written.Resource,
@@ -18,4 +20,5 @@ public static class ScimResponses
             GroupToStream stream => new StreamedGroupResult(stream.Group, scim.Profile, scim.BaseUrl, db, stream.Version),
             _ => TypedResults.NoContent(),
         };
+    }
 }

@@ -22,6 +22,7 @@ public sealed class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbC
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Recording.ProvisioningLogEntry> ProvisioningLog => Set<Recording.ProvisioningLogEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScimDbContext).Assembly);

@@ -89,6 +89,7 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
     public async Task<ScimWriteOutcome> CreateAsync(ScimWrite write)
     {
         var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, write.Body);
+        scim.Recording?.Normalised(document);
         var result = await provisioning.CreateFromScimAsync(
             scim.Actor,
             scim.AccountId,
@@ -105,6 +106,7 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
         var group = await GetAsync(id);
         ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, group.Version);
         var document = ScimDocument.Canonicalize(CoreSchemas.GroupResource, write.Body);
+        scim.Recording?.Normalised(document);
         var update = new GroupUpdate(
             Text(document, "displayName") ?? "",
             true,
@@ -124,6 +126,7 @@ public sealed class ScimGroups(ScimContext scim, GroupProvisioning provisioning,
         var group = await GetAsync(id);
         ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, group.Version);
         var operations = PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations);
+        scim.Recording?.Normalised(operations);
         var document = GroupResourceMapper.ToDocument(group);
         var deferred = new ScimPatchEngine(CoreSchemas.GroupResource, Deferred).Apply(document, operations);
         var update = new GroupUpdate(

@@ -63,6 +63,7 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     public async Task<ScimWriteOutcome> CreateAsync(ScimWrite write)
     {
         var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
+        scim.Recording?.Normalised(document);
         var user = provisioning.NewUser(scim.AccountId);
         UserResourceMapper.Apply(document, user, defaultActive: true);
         var result = await provisioning.CreateAsync(scim.Actor, user, UserWriteKind.ScimCreate, scim.Aborted);
@@ -75,6 +76,7 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
         var user = await FindAsync(id);
         ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
         var document = ScimDocument.Canonicalize(CoreSchemas.UserResource, write.Body);
+        scim.Recording?.Normalised(document);
         UserResourceMapper.Apply(document, user, defaultActive: scim.Profile.ActiveWhenOmitted(user));
         var result = await provisioning.UpdateAsync(
             scim.Actor,
@@ -98,7 +100,13 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
             {
                 var user = await FindAsync(id);
                 ScimETags.CheckIfMatch(write.IfMatch, scim.Profile, user.Version);
-                scim.Profile.PatchUser(user, PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations));
+                var operations = PatchOperation.ReadRequest(write.Body, scim.Options.MaxPatchOperations);
+                if (attempt == 1)
+                {
+                    scim.Recording?.Normalised(operations);
+                }
+
+                scim.Profile.PatchUser(user, operations);
                 var result = await provisioning.UpdateAsync(
                     scim.Actor,
                     user,

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ScimProvisioning.Api.Scim.Profiles;
+using ScimProvisioning.Domain.Persistence;
+using ScimProvisioning.Domain.Recording;
+
+namespace ScimProvisioning.Api.Recording;
+
+/// <summary>
+/// The flight recorder's writer: drains <see cref="RecordingQueue{T}"/> in batches, builds each entry
+/// (<see cref="LogEntryBuilder"/>) and writes a batch per transaction, then applies retention by age and by rows per
+/// account. Requests only enqueue; a full queue drops and counts (<see cref="Dropped"/>), so the IdP is never slowed.
+/// </summary>
+public sealed class ProvisioningRecorder(
+    IServiceScopeFactory scopes,
+    IOptions<RecorderOptions> options,
+    IScimProfile profile,
+    TimeProvider clock,
+    ILogger<ProvisioningRecorder> logger
+) : BackgroundService
+{
+    private readonly RecordingQueue<RecordedExchange> queue = new(Math.Max(options.Value.QueueCapacity, 1));
+    private readonly ConcurrentDictionary<string, string?> tokenNames = new(StringComparer.Ordinal);
+    private long enqueued;
+    private long settled;
+    private long written;
+    private long failed;
+    private DateTime nextPrune = DateTime.MinValue;
+
+    public long Dropped => queue.Dropped;
+
+    public int Depth => queue.Depth;
+
+    public long Written => Interlocked.Read(ref written);
+
+    /// <summary>Entries lost to a failed write (logged), since start.</summary>
+    public long Failed => Interlocked.Read(ref failed);
+
+    public void Enqueue(RecordedExchange exchange)
+    {
+        Interlocked.Increment(ref enqueued);
+        if (!queue.TryEnqueue(exchange))
+        {
+            Interlocked.Increment(ref settled);
+        }
+    }
+
+    /// <summary>Waits until everything enqueued before the call is written or dropped (tests, the CLI, shutdown).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var target = Interlocked.Read(ref enqueued);
+        while (Interlocked.Read(ref settled) < target)
+        {
+            await Task.Delay(5, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (true)
+        {
+            IReadOnlyList<RecordedExchange> batch;
+            try
+            {
+                batch = await queue.ReadBatchAsync(Math.Max(options.Value.BatchSize, 1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: what is queued is still written, then the writer ends.
+                queue.Close();
+                batch = await queue.ReadBatchAsync(int.MaxValue, CancellationToken.None);
+                await WriteAsync(batch, CancellationToken.None);
+                return;
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            await WriteAsync(batch, CancellationToken.None);
+            await PruneIfDueAsync();
+        }
+    }
+
+    private async Task WriteAsync(IReadOnlyList<RecordedExchange> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+            await ResolveTokenNamesAsync(db, batch, cancellationToken);
+            var entries = new List<ProvisioningLogEntry>(batch.Count);
+            foreach (var exchange in batch)
+            {
+                try
+                {
+                    var name = exchange.TokenId is null ? null : tokenNames.GetValueOrDefault(exchange.TokenId);
+                    entries.Add(LogEntryBuilder.Build(exchange, profile, name, options.Value.MaxBodyBytes));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                    logger.LogWarning(e, "The recorder could not read a {Method} request; it is not logged", exchange.Method);
+                }
+            }
+
+            db.ProvisioningLog.AddRange(entries);
+            await db.SaveChangesAsync(cancellationToken);
+            Interlocked.Add(ref written, entries.Count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.Add(ref failed, batch.Count);
+            logger.LogWarning(e, "The recorder could not write {Count} entries; they are lost", batch.Count);
+        }
+        finally
+        {
+            Interlocked.Add(ref settled, batch.Count);
+        }
+    }
+
+    private async Task ResolveTokenNamesAsync(ScimDbContext db, IReadOnlyList<RecordedExchange> batch, CancellationToken cancellationToken)
+    {
+        var unknown = batch
+            .Select(e => e.TokenId)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .Where(id => !tokenNames.ContainsKey(id))
+            .ToList();
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        var names = await db
+            .ApiTokens.AsNoTracking()
+            .Where(t => unknown.Contains(t.Id))
+            .Select(t => new { t.Id, t.Name })
+            .ToListAsync(cancellationToken);
+        foreach (var id in unknown)
+        {
+            tokenNames[id] = names.FirstOrDefault(n => n.Id == id)?.Name;
+        }
+    }
+
+    private async Task PruneIfDueAsync()
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < nextPrune)
+        {
+            return;
+        }
+
+        nextPrune = now.AddSeconds(Math.Max(options.Value.PruneIntervalSeconds, 1));
+        try
+        {
+            using var scope = scopes.CreateScope();
+            await PruneAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>(), options.Value, now, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Provisioning log retention failed; it runs again in {Seconds} s", options.Value.PruneIntervalSeconds);
+        }
+    }
+
+    /// <summary>Deletes entries past the age limit, then each account's oldest beyond the row limit; returns how many.</summary>
+    public static async Task<int> PruneAsync(ScimDbContext db, RecorderOptions options, DateTime now, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        if (options.RetentionDays > 0)
+        {
+            var cutoff = now.AddDays(-options.RetentionDays);
+            deleted += await db.ProvisioningLog.Where(e => e.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        if (options.MaxEntriesPerAccount > 0)
+        {
+            var max = options.MaxEntriesPerAccount;
+            var crowded = await db
+                .ProvisioningLog.GroupBy(e => e.AccountId)
+                .Where(g => g.Count() > max)
+                .Select(g => g.Key)
+                .ToListAsync(cancellationToken);
+            foreach (var account in crowded)
+            {
+                var oldestKept = await db
+                    .ProvisioningLog.Where(e => e.AccountId == account)
+                    .OrderByDescending(e => e.Key)
+                    .Skip(max - 1)
+                    .Select(e => e.Key)
+                    .FirstAsync(cancellationToken);
+                deleted += await db
+                    .ProvisioningLog.Where(e => e.AccountId == account && e.Key < oldestKept)
+                    .ExecuteDeleteAsync(cancellationToken);
+            }
+        }
+
+        return deleted;
+    }
+}

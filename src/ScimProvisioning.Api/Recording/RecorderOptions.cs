@@ -1,0 +1,28 @@
+namespace ScimProvisioning.Api.Recording;
+
+/// <summary><c>Recorder:*</c> — the provisioning flight recorder (docs/recorder.md).</summary>
+public sealed class RecorderOptions
+{
+    public const string Section = "Recorder";
+
+    /// <summary>Record every authenticated SCIM request of an account (on by default).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Bytes kept of each request and response body; the rest is cut and the entry marked truncated.</summary>
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Entries waiting to be written; when full, new entries are dropped and counted, never waited for.</summary>
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>Entries older than this many days are deleted (0 = kept forever).</summary>
+    public int RetentionDays { get; set; } = 30;
+
+    /// <summary>Newest entries kept per account (0 = no limit).</summary>
+    public int MaxEntriesPerAccount { get; set; } = 100_000;
+
+    /// <summary>Most entries written in one transaction.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How often retention runs, in seconds.</summary>
+    public int PruneIntervalSeconds { get; set; } = 60;
+}

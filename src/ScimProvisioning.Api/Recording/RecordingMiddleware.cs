@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using ScimProvisioning.Api.Auth;
+
+namespace ScimProvisioning.Api.Recording;
+
+/// <summary>
+/// Records SCIM requests for the flight recorder: copies what passes through the request and response bodies (up to
+/// <see cref="RecorderOptions.MaxBodyBytes"/>), then hands the exchange to <see cref="ProvisioningRecorder"/>'s
+/// queue without waiting. Only a request authenticated by a token of the account it names is recorded, so nobody can
+/// fill another account's log. Headers are never kept but for User-Agent (never Authorization).
+/// </summary>
+public sealed class RecordingMiddleware(
+    RequestDelegate next,
+    IOptions<RecorderOptions> options,
+    ProvisioningRecorder recorder,
+    TimeProvider clock
+)
+{
+    private static readonly PathString Accounts = "/client/v4/accounts";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!options.Value.Enabled || !TryScimPath(context.Request.Path, out var accountId, out var path))
+        {
+            await next(context);
+            return;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var occurredAt = clock.GetUtcNow().UtcDateTime;
+        var request = new BodyCapture(options.Value.MaxBodyBytes);
+        var response = new BodyCapture(options.Value.MaxBodyBytes);
+        var recording = new RequestRecording();
+        var originalRequest = context.Request.Body;
+        var originalResponse = context.Response.Body;
+        context.Features.Set(recording);
+        context.Request.Body = new CapturingReadStream(originalRequest, request);
+        context.Response.Body = new CapturingWriteStream(originalResponse, response);
+        var status = 0;
+        try
+        {
+            await next(context);
+            status = context.Response.StatusCode;
+        }
+        catch
+        {
+            status = StatusCodes.Status500InternalServerError;
+            throw;
+        }
+        finally
+        {
+            context.Request.Body = originalRequest;
+            context.Response.Body = originalResponse;
+            context.Features.Set<RequestRecording>(null);
+            var user = context.User;
+            if (user.Identity?.IsAuthenticated == true && string.Equals(user.AccountId(), accountId, StringComparison.Ordinal))
+            {
+                var headers = context.Request.Headers;
+                recorder.Enqueue(
+                    new RecordedExchange(
+                        accountId,
+                        occurredAt,
+                        user.TokenId(),
+                        headers.UserAgent.Count == 0 ? null : headers.UserAgent.ToString(),
+                        context.Request.Method,
+                        path,
+                        context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null,
+                        headers.IfMatch.Count > 0 || headers.IfNoneMatch.Count > 0,
+                        status,
+                        Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                        request.Bytes,
+                        request.Truncated,
+                        response.Bytes,
+                        response.Truncated,
+                        recording
+                    )
+                );
+            }
+        }
+    }
+
+    /// <summary><c>/client/v4/accounts/{id}/scim/v2/rest</c> → the account id and <c>/rest</c>.</summary>
+    public static bool TryScimPath(PathString requestPath, out string accountId, out string path)
+    {
+        accountId = "";
+        path = "";
+        if (!requestPath.StartsWithSegments(Accounts, StringComparison.Ordinal, out var rest) || !rest.HasValue)
+        {
+            return false;
+        }
+
+        var value = rest.Value!;
+        var slash = value.IndexOf('/', 1);
+        if (slash < 0)
+        {
+            return false;
+        }
+
+        var tail = new PathString(value[slash..]);
+        if (!tail.StartsWithSegments("/scim/v2", StringComparison.Ordinal, out var scimPath))
+        {
+            return false;
+        }
+
+        accountId = value[1..slash];
+        path = scimPath.HasValue ? scimPath.Value! : "/";
+        return true;
+    }
+}
