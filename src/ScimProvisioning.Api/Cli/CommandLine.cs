@@ -19,7 +19,7 @@ namespace ScimProvisioning.Api.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate", "seed", "accounts"];
+    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate", "seed", "accounts", "compat-report", "replay"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
 
@@ -45,6 +45,8 @@ public static class CommandLine
                 "tokens" when args.Length > 1 && args[1] == "create" => await CreateTokenAsync(services, args),
                 "seed" => await SeedAsync(services, args),
                 "accounts" when args.Length > 1 && args[1] == "create" => await CreateAccountAsync(services, args),
+                "compat-report" => await CompatReportAsync(services, args),
+                "replay" => await ReplayAsync(args),
                 _ => Usage(),
             };
         }
@@ -224,6 +226,92 @@ public static class CommandLine
         return 0;
     }
 
+    /// <summary><c>compat-report --account ID [--since T] [--before T] [--json]</c>: would Cloudflare accept the recorded traffic.</summary>
+    private static async Task<int> CompatReportAsync(IServiceProvider services, string[] args)
+    {
+        var account = Option(args, "--account");
+        DateTime? since = null,
+            before = null;
+        if (account is null || !TryTime(Option(args, "--since"), out since) || !TryTime(Option(args, "--before"), out before))
+        {
+            return Usage();
+        }
+
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+        await SchemaMigration.MigrateAsync(db);
+        if (!await db.Accounts.AnyAsync(a => a.Id == account))
+        {
+            await Console.Error.WriteLineAsync($"error: no account '{account}'");
+            return 1;
+        }
+
+        var report = await Recording.CompatibilityReport.BuildAsync(db, account, since, before, CancellationToken.None);
+        Console.Out.Write(
+            args.Contains("--json") ? JsonSerializer.Serialize(report, Admin.CloudflareEnvelope.JsonOptions) + "\n" : report.ToText()
+        );
+        return 0;
+    }
+
+    /// <summary><c>replay FILE --url URL --token TOKEN</c>: sends a recorded session; exit 1 when an answer differs.</summary>
+    private static async Task<int> ReplayAsync(string[] args)
+    {
+        var file = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
+        var url = Option(args, "--url");
+        var token = Option(args, "--token");
+        if (file is null || url is null || token is null || !Uri.TryCreate(url, UriKind.Absolute, out var baseUri))
+        {
+            return Usage();
+        }
+
+        if (!File.Exists(file))
+        {
+            await Console.Error.WriteLineAsync($"error: no file '{file}'");
+            return 2;
+        }
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(100) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            var result = await new Recording.SessionReplay(client, baseUri.ToString()).RunAsync(
+                File.ReadLines(file),
+                Console.Out,
+                CancellationToken.None
+            );
+            return result.Differences.Count == 0 ? 0 : 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or FormatException or JsonException or TaskCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static bool TryTime(string? text, out DateTime? value)
+    {
+        value = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (
+            DateTime.TryParse(
+                text,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal,
+                out var parsed
+            )
+        )
+        {
+            value = DateTime.SpecifyKind(parsed, DateTimeKind.Utc);
+            return true;
+        }
+
+        return false;
+    }
+
     private static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
@@ -242,6 +330,10 @@ public static class CommandLine
                                    [--expires 30d|2027-01-01] [--name NAME]
               ScimProvisioning.Api accounts create [--name NAME] [--admin-email EMAIL]   a new account, with fresh tokens (JSON)
               ScimProvisioning.Api seed --account ID --users N [--groups G --group-size M]   fill an account for benchmarks
+              ScimProvisioning.Api compat-report --account ID [--since TIME] [--before TIME] [--json]
+                                   would Cloudflare accept the recorded SCIM traffic (docs/recorder.md)
+              ScimProvisioning.Api replay FILE --url SCIM_BASE_URL --token TOKEN
+                                   send a recorded session (JSON lines) and print where the answers differ
             """
         );
         return 2;

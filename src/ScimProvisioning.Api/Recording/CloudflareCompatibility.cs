@@ -25,6 +25,19 @@ public static class CloudflareCompatibility
 {
     private static readonly CloudflareProfile Cloudflare = CloudflareProfile.Instance;
 
+    /// <summary>What a Cloudflare user PATCH changes (<see cref="UserResourceMapper.ApplyCloudflarePatch"/>).</summary>
+    private static readonly HashSet<string> CloudflarePatchedAttributes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "userName",
+        "name",
+        "name.givenName",
+        "name.familyName",
+        "active",
+        "emails[typeeq\"work\"].value",
+        "schemas",
+        "id",
+    };
+
     public static CompatibilityVerdict Evaluate(
         IScimProfile served,
         RequestShape shape,
@@ -148,6 +161,15 @@ public static class CloudflareCompatibility
         foreach (var ignored in operations.Where(o => o.Op != PatchOp.Replace))
         {
             differences.Add($"Cloudflare ignores \"{ignored.Op.ToString().ToLowerInvariant()}\" on users ({ignored.Path ?? "no path"})");
+        }
+
+        foreach (var replace in operations.Where(o => o.Op == PatchOp.Replace))
+        {
+            var targets = replace.Path is { } path ? [path] : (replace.Value as JsonObject)?.Select(p => p.Key).ToList() ?? [];
+            foreach (var target in targets.Where(t => !CloudflarePatchedAttributes.Contains(t.Replace(" ", "", StringComparison.Ordinal))))
+            {
+                differences.Add($"Cloudflare ignores a replace of {target} on users (it changes userName, name and active only)");
+            }
         }
     }
 

@@ -18,12 +18,25 @@ public static class LogEntryBuilder
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static ProvisioningLogEntry Build(RecordedExchange exchange, IScimProfile profile, string? tokenName, int maxBodyBytes)
+    public static ProvisioningLogEntry Build(
+        RecordedExchange exchange,
+        IScimProfile profile,
+        string? tokenName,
+        int maxBodyBytes,
+        Func<IdpDialect, IdpDialect?>? sameToken = null
+    )
     {
         var requestText = Text(exchange.RequestBody);
         var responseText = Text(exchange.ResponseBody);
         var body = exchange.RequestTruncated ? null : TryParse(exchange.RequestBody);
         var dialect = DialectDetector.Detect(exchange.UserAgent, exchange.Query, body);
+        if (sameToken?.Invoke(dialect.Dialect) is { } inherited)
+        {
+            dialect = new DialectVerdict(
+                inherited,
+                [$"nothing in this request names an IdP; its token's earlier requests read as {inherited.Name()}", .. dialect.Reasons]
+            );
+        }
         var shape = RequestShape.Of(exchange.Method, exchange.Path, exchange.Query, body);
         var recording = exchange.Recording;
         var coercions = Coercions.Describe(

@@ -22,6 +22,7 @@ public sealed class ProvisioningRecorder(
 {
     private readonly RecordingQueue<RecordedExchange> queue = new(Math.Max(options.Value.QueueCapacity, 1));
     private readonly ConcurrentDictionary<string, string?> tokenNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IdpDialect> lastDialect = new(StringComparer.Ordinal);
     private long enqueued;
     private long settled;
     private long written;
@@ -103,7 +104,8 @@ public sealed class ProvisioningRecorder(
                 try
                 {
                     var name = exchange.TokenId is null ? null : tokenNames.GetValueOrDefault(exchange.TokenId);
-                    entries.Add(LogEntryBuilder.Build(exchange, profile, name, options.Value.MaxBodyBytes));
+                    var entry = LogEntryBuilder.Build(exchange, profile, name, options.Value.MaxBodyBytes, Remembered(exchange.TokenId));
+                    entries.Add(entry);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -126,6 +128,31 @@ public sealed class ProvisioningRecorder(
             Interlocked.Add(ref settled, batch.Count);
         }
     }
+
+    /// <summary>
+    /// The dialect this token's requests were last read as: a request without clues of its own (a GET) is taken to come
+    /// from the IdP that holds the token. Remembered for a bounded number of tokens; only the writer's thread uses it.
+    /// </summary>
+    private Func<IdpDialect, IdpDialect?> Remembered(string? tokenId) =>
+        detected =>
+        {
+            if (tokenId is null)
+            {
+                return null;
+            }
+
+            if (detected != IdpDialect.Unknown)
+            {
+                if (lastDialect.Count < 10_000 || lastDialect.ContainsKey(tokenId))
+                {
+                    lastDialect[tokenId] = detected;
+                }
+
+                return null;
+            }
+
+            return lastDialect.TryGetValue(tokenId, out var known) ? known : null;
+        };
 
     private async Task ResolveTokenNamesAsync(ScimDbContext db, IReadOnlyList<RecordedExchange> batch, CancellationToken cancellationToken)
     {

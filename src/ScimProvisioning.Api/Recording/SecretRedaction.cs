@@ -7,7 +7,8 @@ namespace ScimProvisioning.Api.Recording;
 /// <summary>
 /// What a recorded body must never hold: any <c>password</c> value (as an attribute, or as the value of a PATCH whose
 /// path names it) and anything shaped like a bearer token. JSON is rewritten through its tree; a body that is not JSON
-/// is scrubbed by pattern, so a malformed request cannot smuggle a password into the log either.
+/// is scrubbed by pattern (a value cut off by truncation included), so a malformed request cannot smuggle a password into
+/// the log either.
 /// </summary>
 public static partial class SecretRedaction
 {
@@ -83,7 +84,7 @@ public static partial class SecretRedaction
         name.Equals("password", StringComparison.OrdinalIgnoreCase) || name.EndsWith(":password", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(
-        "(?<name>\"(?:[^\"]*:)?password\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
+        "(?<name>\"(?:[^\"]*:)?password\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*(?:\"|$)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant
     )]
     private static partial Regex PasswordPair();

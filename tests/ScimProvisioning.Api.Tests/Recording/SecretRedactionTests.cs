@@ -43,6 +43,14 @@ public sealed class SecretRedactionTests
     }
 
     [Fact]
+    public void A_password_cut_off_by_truncation_is_scrubbed_too()
+    {
+        var redacted = SecretRedaction.Redact("{\"userName\":\"a\",\"password\":\"Half-a-pass", out var changed);
+        Assert.True(changed);
+        Assert.DoesNotContain("Half", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bearer_tokens_are_removed_wherever_they_appear()
     {
         var redacted = SecretRedaction.Redact($$"""{"note":"Bearer {{Jwt}}"}""", out var changed);
