@@ -45,7 +45,7 @@ public static class ProvisioningLogEndpoints
         log.MapGet("/export", Export)
             .WithName("ExportProvisioningLog")
             .WithSummary("The entries (same filters) as JSON lines, oldest first: what `replay` reads")
-            .Produces(StatusCodes.Status200OK, contentType: "application/x-ndjson");
+            .Produces<string>(StatusCodes.Status200OK, "application/x-ndjson");
         log.MapGet("/compatibility", Compatibility)
             .WithName("ProvisioningLogCompatibility")
             .WithSummary("Would Cloudflare accept the recorded requests: counts by IdP and request shape, with examples");

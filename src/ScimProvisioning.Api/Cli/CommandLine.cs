@@ -226,7 +226,8 @@ public static class CommandLine
         return 0;
     }
 
-    /// <summary><c>compat-report --account ID [--since T] [--before T] [--json]</c>: would Cloudflare accept the recorded traffic.</summary>
+    /// <summary><c>compat-report --account ID [--since T] [--before T] [--json]</c>: would Cloudflare accept the recorded
+    /// traffic.</summary>
     private static async Task<int> CompatReportAsync(IServiceProvider services, string[] args)
     {
         var account = Option(args, "--account");

@@ -16,9 +16,22 @@ namespace ScimProvisioning.Api.Recording;
 /// <summary>What Cloudflare's API would make of a request, and why.</summary>
 public sealed record CompatibilityVerdict(string Verdict, IReadOnlyList<string> Reasons);
 
+/// <summary>A recorded request and how this server answered it, as the verdict needs it.</summary>
+public sealed record CompatibilityRequest(
+    RequestShape Shape,
+    string Method,
+    string? Query,
+    JsonNode? Body,
+    bool BodyTruncated,
+    bool ConditionalHeaders,
+    int Status,
+    string? ErrorDetail
+);
+
 /// <summary>
 /// Would Cloudflare's API accept this request? Evaluated by <see cref="CloudflareProfile"/>'s own rules on a scratch
-/// entity — no database, no side effects — whichever profile served the request. A request the server refused for a
+/// entity — no database, no side effects — for requests the Standard profile served (the Cloudflare profile's verdict
+/// is its own answer: <see cref="IScimProfile"/>, CloudflareVerdict). A request the server refused for a
 /// rule both profiles share (CF prefix, uniqueness, the lockout guard, a malformed body) is one Cloudflare refuses too.
 /// </summary>
 public static class CloudflareCompatibility
@@ -38,31 +51,11 @@ public static class CloudflareCompatibility
         "id",
     };
 
-    public static CompatibilityVerdict Evaluate(
-        IScimProfile served,
-        RequestShape shape,
-        string method,
-        string? query,
-        JsonNode? body,
-        bool bodyTruncated,
-        bool conditionalHeaders,
-        int status,
-        string? errorDetail
-    )
+    /// <summary>The Standard profile's verdict: the request evaluated by the Cloudflare profile's rules.</summary>
+    public static CompatibilityVerdict Evaluate(CompatibilityRequest request)
     {
-        if (status >= 500)
-        {
-            return new(CompatibilityVerdicts.Unknown, [$"the server failed ({status}); nothing to compare"]);
-        }
-
-        if (served.Name == ScimProfile.Cloudflare)
-        {
-            return status < 400
-                ? new(CompatibilityVerdicts.Accepted, ["served by the Cloudflare profile, which accepted it"])
-                : new(CompatibilityVerdicts.Rejected, [$"served by the Cloudflare profile, which refused it ({status}): {errorDetail}"]);
-        }
-
-        if (bodyTruncated)
+        var (shape, method, query, body, _, conditionalHeaders, status, errorDetail) = request;
+        if (request.BodyTruncated)
         {
             return new(CompatibilityVerdicts.Unknown, ["the request body was truncated in the log, so it could not be evaluated"]);
         }

@@ -12,7 +12,7 @@ public static class Coercions
 {
     private static readonly HashSet<string> BooleanAttributes = new(StringComparer.OrdinalIgnoreCase) { "active", "primary" };
 
-    public static IReadOnlyList<string> Describe(string method, string resource, JsonNode? body, bool cloudflarePatchRules)
+    public static IReadOnlyList<string> Describe(string method, string resource, JsonNode? body, bool onlyReplaceChangesUsers)
     {
         var notes = new List<string>();
         if (body is not JsonObject document)
@@ -40,7 +40,7 @@ public static class Coercions
                 }
 
                 StringBooleans(notes, operation["value"], LastName(path));
-                if (cloudflarePatchRules && resource == "User" && op is not null)
+                if (onlyReplaceChangesUsers && resource == "User" && op is not null)
                 {
                     CloudflareUserPatch(notes, op.ToLowerInvariant(), path);
                 }

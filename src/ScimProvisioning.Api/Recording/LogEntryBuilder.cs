@@ -39,25 +39,24 @@ public static class LogEntryBuilder
         }
         var shape = RequestShape.Of(exchange.Method, exchange.Path, exchange.Query, body);
         var recording = exchange.Recording;
-        var coercions = Coercions.Describe(
-            exchange.Method,
-            shape.Resource,
-            body,
-            cloudflarePatchRules: profile.Name == ScimProfile.Cloudflare
-        );
+        var coercions = Coercions.Describe(exchange.Method, shape.Resource, body, onlyReplaceChangesUsers: profile.OnlyReplaceChangesUsers);
         var redactedRequest = requestText is null ? null : SecretRedaction.Redact(requestText, out _);
         var redactedResponse = responseText is null ? null : SecretRedaction.Redact(responseText, out _);
-        var verdict = CloudflareCompatibility.Evaluate(
-            profile,
-            shape,
-            exchange.Method,
-            exchange.Query,
-            body,
-            exchange.RequestTruncated,
-            exchange.ConditionalHeaders,
-            exchange.Status,
-            ErrorDetail(exchange)
-        );
+        var verdict =
+            exchange.Status >= 500
+                ? new CompatibilityVerdict(CompatibilityVerdicts.Unknown, [$"the server failed ({exchange.Status}); nothing to compare"])
+                : profile.CloudflareVerdict(
+                    new CompatibilityRequest(
+                        shape,
+                        exchange.Method,
+                        exchange.Query,
+                        body,
+                        exchange.RequestTruncated,
+                        exchange.ConditionalHeaders,
+                        exchange.Status,
+                        ErrorDetail(exchange)
+                    )
+                );
         var rules = recording
             .Changes.SelectMany(c => c.Rules)
             .Concat(recording.RefusedBy is null ? [] : [recording.RefusedBy])

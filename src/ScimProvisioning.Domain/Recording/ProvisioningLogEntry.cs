@@ -16,7 +16,10 @@ public sealed class ProvisioningLogEntry
     public string? TokenId { get; init; }
     public string? TokenName { get; init; }
 
-    /// <summary><c>okta</c>, <c>entra</c>, <c>entra-aadoptscim062020</c>, <c>authentik</c> or <c>unknown</c>; the reasons are a JSON array.</summary>
+    /// <summary>
+    /// <c>okta</c>, <c>entra</c>, <c>entra-aadoptscim062020</c>, <c>authentik</c> or <c>unknown</c>; the reasons are a
+    /// JSON array.
+    /// </summary>
     public required string Dialect { get; init; }
     public required string DialectReasons { get; init; }
     public string? UserAgent { get; init; }

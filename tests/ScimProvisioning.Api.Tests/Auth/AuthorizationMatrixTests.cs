@@ -62,6 +62,7 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         RouteValues["group"] = await Account.CreateGroupAsync("Matrix Group", user);
         RouteValues["member_id"] = (await Account.MemberIdOfAsync(user))!;
         RouteValues["name"] = "User";
+        RouteValues["entry_id"] = "0123456789abcdef0123456789abcdef";
         RouteValues["uri"] = "urn:ietf:params:scim:schemas:core:2.0:User";
         RouteValues["permission_group_id"] = PermissionGroupCatalog.SuperAdministratorId;
         var userGroup = await (
@@ -195,6 +196,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         [$"PUT {Admin}/iam/user_groups/{{user_group_id}}/members"] = ScimWrite,
         [$"DELETE {Admin}/iam/user_groups/{{user_group_id}}/members/{{member_id}}"] = ScimWrite,
         [$"GET {Admin}/audit_logs"] = AuditRead,
+        [$"GET {Admin}/provisioning_log"] = AuditRead,
+        [$"GET {Admin}/provisioning_log/export"] = AuditRead,
+        [$"GET {Admin}/provisioning_log/compatibility"] = AuditRead,
+        [$"GET {Admin}/provisioning_log/status"] = AuditRead,
+        [$"GET {Admin}/provisioning_log/{{entry_id}}"] = AuditRead,
         [$"GET {Admin}/tokens"] = TokensRead,
         [$"GET {Admin}/tokens/permission_groups"] = TokensRead,
         [$"GET {Admin}/tokens/{{token_id}}"] = TokensRead,

@@ -28,7 +28,8 @@ public static class DatabaseSnapshot
         );
 
         var fingerprints = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in tables)
+        // The provisioning log records requests, refused ones included (RecorderTests assert what it holds).
+        foreach (var table in tables.Where(t => t != "ProvisioningLog"))
         {
             var rows = new List<string>();
             await using var command = connection.CreateCommand();

@@ -98,12 +98,18 @@ public sealed class RecorderTests(StandardApiFactory factory) : IClassFixture<St
         ];
         var created = await account.PostAsync(
             "/Users",
-            $$"""{"schemas":["{{User}}"],"userName":"secret.user@example.com","password":"{{secrets[0]}}","emails":[{"value":"secret.user@example.com","primary":true}]}"""
+            $$"""
+            {"schemas":["{{User}}"],"userName":"secret.user@example.com","password":"{{secrets[0]}}",
+             "emails":[{"value":"secret.user@example.com","primary":true}]}
+            """
         );
         var id = (await created.AssertStatusAsync(HttpStatusCode.Created))["id"]!.GetValue<string>();
         await account.PutAsync(
             $"/Users/{id}",
-            $$"""{"schemas":["{{User}}"],"userName":"secret.user@example.com","password":"{{secrets[1]}}","emails":[{"value":"secret.user@example.com","primary":true}]}"""
+            $$"""
+            {"schemas":["{{User}}"],"userName":"secret.user@example.com","password":"{{secrets[1]}}",
+             "emails":[{"value":"secret.user@example.com","primary":true}]}
+            """
         );
         await account.PatchOpsAsync($"/Users/{id}", $$"""[{"op":"replace","path":"password","value":"{{secrets[2]}}"}]""");
         await account.PatchOpsAsync($"/Users/{id}", $$$"""[{"op":"replace","value":{"password":"{{{secrets[3]}}}"}}]""");

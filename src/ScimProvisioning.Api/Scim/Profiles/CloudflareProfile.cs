@@ -120,4 +120,15 @@ public sealed class CloudflareProfile : IScimProfile
 
     /// <summary>Cloudflare's OpenAPI declares 200 with the group; it streams, as a full GET does.</summary>
     public bool AnswersGroupPatchWithGroup => true;
+
+    public bool OnlyReplaceChangesUsers => true;
+
+    /// <summary>This profile is Cloudflare's rules: its own answer is the verdict.</summary>
+    public Recording.CompatibilityVerdict CloudflareVerdict(Recording.CompatibilityRequest request) =>
+        request.Status < 400
+            ? new(Recording.CompatibilityVerdicts.Accepted, ["served by the Cloudflare profile, which accepted it"])
+            : new(
+                Recording.CompatibilityVerdicts.Rejected,
+                [$"served by the Cloudflare profile, which refused it ({request.Status}): {request.ErrorDetail}"]
+            );
 }

@@ -69,6 +69,14 @@ public interface IScimProfile
 
     /// <summary>Whether PATCH /Groups/{id} answers with the group (200) rather than 204, when no attributes are asked for.</summary>
     bool AnswersGroupPatchWithGroup { get; }
+
+    // --- The flight recorder (docs/recorder.md) ----------------------------------------------------------------------
+
+    /// <summary>Whether a user PATCH changes anything only through <c>replace</c> (the log notes the others as no-ops).</summary>
+    bool OnlyReplaceChangesUsers { get; }
+
+    /// <summary>Would Cloudflare's API accept a request this profile served (status below 500), and why.</summary>
+    Recording.CompatibilityVerdict CloudflareVerdict(Recording.CompatibilityRequest request);
 }
 
 /// <summary>The resource a list filter runs on, and the one attribute Cloudflare filters it by.</summary>

@@ -71,4 +71,10 @@ public sealed class StandardProfile : IScimProfile
 
     /// <summary>204, as Entra recommends, which keeps large groups cheap.</summary>
     public bool AnswersGroupPatchWithGroup => false;
+
+    public bool OnlyReplaceChangesUsers => false;
+
+    /// <summary>Evaluated by the Cloudflare profile's rules, without side effects.</summary>
+    public Recording.CompatibilityVerdict CloudflareVerdict(Recording.CompatibilityRequest request) =>
+        Recording.CloudflareCompatibility.Evaluate(request);
 }
