@@ -71,6 +71,9 @@ public sealed record MemberView(
     IReadOnlyList<PolicyView> Policies
 )
 {
+    /// <summary>Extension, in lists: every role the member holds and where it comes from (direct, group, base grant).</summary>
+    public IReadOnlyList<EffectiveRoleView>? EffectiveRoles { get; init; }
+
     public static MemberView From(Member member, IEnumerable<Policy> policies, bool? scimProvisioned = null)
     {
         var list = policies.ToList();
@@ -170,9 +173,11 @@ public sealed record PermissionGroupView(string Id, string Name, PermissionGroup
 
 public sealed record AuditActionView(string Type, string Result);
 
-public sealed record AuditActorView(string TokenId);
+/// <summary>The token that acted, by id and (extension) by name; <c>system</c> for bootstrap and the CLI.</summary>
+public sealed record AuditActorView(string TokenId, string? Name);
 
-public sealed record AuditResourceView(string Type, string? Id);
+/// <summary>The resource, by id and (extension) by the name it had, as the summary records it.</summary>
+public sealed record AuditResourceView(string Type, string? Id, string? Name);
 
 /// <summary>One audit event; <c>summary</c> is the change description the write made.</summary>
 public sealed record AuditEventView(
@@ -181,16 +186,21 @@ public sealed record AuditEventView(
     AuditActionView Action,
     AuditActorView Actor,
     AuditResourceView Resource,
-    JsonElement? Summary
+    JsonElement? Summary,
+    string Description
 )
 {
-    public static AuditEventView From(AuditEvent e) =>
-        new(
+    public static AuditEventView From(AuditEvent e, string? tokenName = null)
+    {
+        var summary = e.Summary is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(e.Summary);
+        return new(
             e.Id,
             e.OccurredAt,
             new AuditActionView(e.Action, e.Outcome),
-            new AuditActorView(e.ActorTokenId),
-            new AuditResourceView(e.ResourceType, e.ResourceId),
-            e.Summary is null ? null : JsonSerializer.Deserialize<JsonElement>(e.Summary)
+            new AuditActorView(e.ActorTokenId, tokenName),
+            new AuditResourceView(e.ResourceType, e.ResourceId, AuditSentences.Name(summary)),
+            summary,
+            AuditSentences.Describe(e, summary, tokenName)
         );
+    }
 }

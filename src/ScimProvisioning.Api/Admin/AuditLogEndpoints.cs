@@ -74,7 +74,13 @@ public static class AuditLogEndpoints
 
         var total = await events.CountAsync(cancellationToken);
         var items = await events.OrderByDescending(e => e.Key).Skip((page - 1) * perPage).Take(perPage).ToListAsync(cancellationToken);
-        var result = items.Select(AuditEventView.From).ToList();
+        var actors = items.Select(e => e.ActorTokenId).Distinct().ToList();
+        var names = await db
+            .ApiTokens.AsNoTracking()
+            .Where(t => actors.Contains(t.Id))
+            .Select(t => new { t.Id, t.Name })
+            .ToDictionaryAsync(t => t.Id, t => t.Name, StringComparer.Ordinal, cancellationToken);
+        var result = items.Select(e => AuditEventView.From(e, names.GetValueOrDefault(e.ActorTokenId))).ToList();
         return CloudflareResults.Ok(result, PageQuery.Info(page, perPage, result.Count, total));
     }
 }

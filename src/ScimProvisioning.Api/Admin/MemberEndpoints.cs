@@ -66,6 +66,7 @@ public static class MemberEndpoints
         [AsParameters] MemberQuery query,
         ScimDbContext db,
         AccountMembers accountMembers,
+        EffectivePermissions permissions,
         CancellationToken cancellationToken
     )
     {
@@ -106,7 +107,19 @@ public static class MemberEndpoints
                 .Distinct()
                 .ToListAsync(cancellationToken)
         ).ToHashSet(StringComparer.Ordinal);
-        var result = items.Select(m => MemberView.From(m, policies[m.Id], provisioned.Contains(m.User.Id))).ToList();
+        // Roles held through groups show in the list too, with their source (a page is at most 50 members).
+        var result = new List<MemberView>(items.Count);
+        foreach (var m in items)
+        {
+            var roles = await permissions.ForMemberAsync(account_id, m.Id, cancellationToken) ?? [];
+            result.Add(
+                MemberView.From(m, policies[m.Id], provisioned.Contains(m.User.Id)) with
+                {
+                    EffectiveRoles = EffectivePermissionsView.From(m.Id, roles).Roles,
+                }
+            );
+        }
+
         return CloudflareResults.Ok(result, new ResultInfo(page, perPage, result.Count, total, (total + perPage - 1) / perPage));
     }
 

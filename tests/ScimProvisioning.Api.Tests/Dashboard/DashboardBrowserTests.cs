@@ -156,6 +156,10 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
             var administrator = page.Locator("#effective-rows tr", new() { HasText = "group_policy" });
             await Assertions.Expect(administrator).ToContainTextAsync("Administrator");
             await Assertions.Expect(administrator).ToContainTextAsync("Engineering");
+            // The list itself shows the role held through the group, and where it comes from.
+            var row = page.Locator("#member-rows tr", new() { HasText = "engineer@example.com" });
+            await Assertions.Expect(row).ToContainTextAsync("Administrator (group Engineering)");
+            await Assertions.Expect(row).ToContainTextAsync("Minimal Account Access (base grant)");
             await ScreenshotAsync(page, "effective-roles");
         }
     }
@@ -183,6 +187,53 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Super Administrator");
             await Assertions.Expect(page.Locator("#policy-rows tr")).ToHaveCountAsync(0);
             await ScreenshotAsync(page, "lockout-refused");
+        }
+    }
+
+    [SkippableFact]
+    public async Task The_provisioning_log_shows_hostile_content_as_text_and_the_audit_log_reads_as_sentences()
+    {
+        var account = await factory.CreateAccountAsync();
+        const string Markup = "<img src=x onerror=\"window.__pwned=1\">";
+        await account.CreateUserAsync("jane@example.com");
+        // Markup in a userName (refused by the Cloudflare profile, recorded all the same) and in a group's name.
+        var hostile = await account.PostAsync(
+            "/Users",
+            $$"""{"userName":"<script>window.__pwned=2</script>{{Markup.Replace("\"", "\\\"", StringComparison.Ordinal)}}","emails":[]}"""
+        );
+        Assert.Equal(HttpStatusCode.BadRequest, hostile.StatusCode);
+        await account.PostAsync("/Groups", $$"""{"displayName":"{{Markup.Replace("\"", "\\\"", StringComparison.Ordinal)}}"}""");
+        await account.Factory.Services.GetRequiredService<ScimProvisioning.Api.Recording.ProvisioningRecorder>().FlushAsync();
+        var (playwright, browser, page) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await SignInAsync(page, account);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Audit log" }).ClickAsync();
+            await Assertions
+                .Expect(page.Locator("#audit-rows"))
+                .ToContainTextAsync("jane@example.com provisioned with Minimal Account Access by token test scim");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Provisioning log" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#log-rows tr")).ToHaveCountAsync(3);
+            await page.Locator("#log-verdict").SelectOptionAsync("rejected");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#log-rows tr")).ToHaveCountAsync(1);
+            await page.GetByRole(AriaRole.Button, new() { Name = "POST /Users" }).ClickAsync();
+            var detail = page.Locator("#log-detail");
+            await Assertions.Expect(detail).ToContainTextAsync("<script>window.__pwned=2</script>");
+            await Assertions.Expect(detail).ToContainTextAsync("rejected");
+            await Assertions.Expect(detail).ToContainTextAsync("email address");
+
+            await page.Locator("#log-verdict").SelectOptionAsync("");
+            await page.Locator("#log-resource").SelectOptionAsync("Group");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "POST /Groups" }).ClickAsync();
+            await Assertions.Expect(detail).ToContainTextAsync("<img src=x onerror="); // as JSON text
+            await ScreenshotAsync(page, "provisioning-log");
+
+            Assert.Equal(0, await page.Locator("#log-detail img, #log-detail script, #log-rows img").CountAsync());
+            Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__pwned"));
         }
     }
 }

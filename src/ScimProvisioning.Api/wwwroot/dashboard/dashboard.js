@@ -4,7 +4,7 @@
 
 const state = {
   account: null, token: null, view: "members", memberPage: 1, memberQuery: "",
-  openGroup: null, groupMemberPage: 1, openMember: null, roles: [],
+  openGroup: null, groupMemberPage: 1, openMember: null, roles: [], openEntry: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -86,14 +86,17 @@ async function refresh() {
     if (state.view === "groups") await loadGroups();
     if (state.view === "roles") loadRoles();
     if (state.view === "audit") await loadAudit();
+    if (state.view === "log") await loadLog();
   } catch (e) {
     show(e.message);
   }
 }
 
-// Roles from the member's policies; every member provisioned through SCIM also holds Minimal Account Access.
+// Every role the member holds (effective_roles) and where it comes from: a direct policy, a group, the base grant.
+const sourceName = (s) =>
+  s.type === "group_policy" || s.type === "system_group" ? `group ${s.group_name}` : s.type === "base_grant" ? "base grant" : "direct";
 const roleNames = (member) =>
-  [...(member.roles || []).map((r) => r.name), ...(member.scim_provisioned ? ["Minimal Account Access"] : [])].join(", ") || "—";
+  (member.effective_roles || []).map((r) => `${r.name} (${r.sources.map(sourceName).join(", ")})`).join("; ") || "—";
 const source = (scim) => (scim ? el("span", { class: "badge scim" }, "SCIM") : el("span", { class: "badge" }, "manual"));
 
 async function loadMembers() {
@@ -226,12 +229,75 @@ async function loadAudit() {
   if ($("audit-since").value) params.set("since", new Date($("audit-since").value).toISOString());
   const events = (await api(`/audit_logs?${params}`)).result;
   $("audit-rows").replaceChildren(...events.map((e) => el("tr", {},
-    el("td", {}, String(e.when).replace("T", " ").replace(/(\.\d+)?Z$/, "")),
-    el("td", {}, e.action.type),
+    el("td", {}, when(e.when)),
+    el("td", { class: "sentence" }, e.description),
     el("td", {}, e.action.result === "success" ? "success" : el("span", { class: "badge deny" }, e.action.result)),
-    el("td", {}, `${e.resource.type || ""} ${e.resource.id || ""}`),
-    el("td", {}, e.actor.token_id || ""),
-    el("td", {}, e.summary ? JSON.stringify(e.summary) : ""))));
+    el("td", {}, e.action.type),
+    el("td", {}, el("details", {}, el("summary", {}, "raw"),
+      el("pre", {}, JSON.stringify({ actor: e.actor, resource: e.resource, summary: e.summary }, null, 2)))))));
+}
+
+const when = (text) => String(text).replace("T", " ").replace(/(\.\d+)?Z$/, "");
+const verdictBadge = (v) => el("span", { class: `badge verdict-${v}` }, v.replace("-", " "));
+
+function logParams() {
+  const params = new URLSearchParams({ per_page: "100" });
+  for (const name of ["idp", "resource", "method", "outcome", "verdict"]) {
+    if ($(`log-${name}`).value) params.set(name, $(`log-${name}`).value);
+  }
+  if ($("log-since").value) params.set("since", new Date($("log-since").value).toISOString());
+  return params;
+}
+
+async function loadLog() {
+  const entries = (await api(`/provisioning_log?${logParams()}`)).result;
+  $("log-rows").replaceChildren(...entries.map((e) => el("tr", { class: e.outcome === "success" ? "" : "refused" },
+    el("td", {}, when(e.when)),
+    el("td", {}, e.idp),
+    el("td", {}, el("button", { type: "button", class: "link", onclick: () => openEntry(e.id) }, `${e.method} ${e.path}`),
+      el("div", { class: "shape" }, e.shape)),
+    el("td", {}, String(e.status)),
+    el("td", {}, verdictBadge(e.cloudflare.verdict)),
+    el("td", {}, e.token.name || e.token.id || ""))));
+  if (state.openEntry) await openEntry(state.openEntry, true);
+}
+
+// Everything here is shown as text (never as markup): bodies are what an IdP sent and may hold anything.
+const pretty = (text) => { try { return JSON.stringify(JSON.parse(text), null, 2); } catch { return text ?? ""; } };
+const block = (title, content) => [el("h4", {}, title), el("pre", {}, content)];
+
+async function openEntry(id, quiet = false) {
+  // A refresh does not redraw the entry while the admin reads or selects text in it.
+  if (quiet && document.getSelection()?.toString()) return;
+  state.openEntry = id;
+  const e = (await api(`/provisioning_log/${id}`)).result;
+  const list = (items) => el("ul", {}, (items || []).map((i) => el("li", {}, i)));
+  $("log-detail").replaceChildren(
+    el("h3", {}, `${e.method} ${e.path}${e.query || ""} → ${e.status}`),
+    el("p", {}, `${when(e.when)} UTC · ${e.duration_ms} ms · token ${e.token.name || e.token.id} · ${e.profile} profile`),
+    el("h4", {}, `Read as ${e.idp}`), list(e.idp_reasons),
+    el("h4", {}, "On Cloudflare: ", verdictBadge(e.cloudflare.verdict)), list(e.cloudflare.reasons),
+    ...block(`Request${e.request_truncated ? " (truncated)" : ""}`, pretty(e.request_body)),
+    ...block(`Response${e.response_truncated ? " (truncated)" : ""}`, pretty(e.response_body)),
+    ...block("Normalised", e.interpretation ? JSON.stringify(e.interpretation.normalised, null, 2) : "—"),
+    el("h4", {}, "Coercions"), list(e.interpretation?.coercions?.length ? e.interpretation.coercions : ["none"]),
+    ...block("Changes", e.changes ? JSON.stringify(e.changes, null, 2) : "nothing changed"),
+    el("h4", {}, "Rules that fired"), list(e.rules?.length ? e.rules : ["none"]));
+  $("log-detail").hidden = false;
+  if (!quiet) $("log-detail").scrollIntoView({ block: "nearest" });
+}
+
+async function exportLog() {
+  const params = logParams();
+  params.delete("per_page");
+  const response = await fetch(`/client/v4/accounts/${state.account}/provisioning_log/export?${params}`, {
+    headers: { Authorization: `Bearer ${state.token}` },
+  });
+  if (!response.ok) { show(`Export failed: HTTP ${response.status}`); return; }
+  const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `provisioning-log-${state.account}.jsonl` });
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
 
 // --- wiring --------------------------------------------------------------------------------------------------------
@@ -252,6 +318,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("members-prev").addEventListener("click", () => { state.memberPage--; refresh(); });
   $("members-next").addEventListener("click", () => { state.memberPage++; refresh(); });
   $("audit-filter").addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
+  $("log-filter").addEventListener("submit", (event) => { event.preventDefault(); state.openEntry = null; refresh(); });
+  $("log-export").addEventListener("click", () => exportLog().catch((e) => show(e.message)));
   const saved = sessionStorage.getItem("scim-dashboard");
   if (saved) { const { account, token } = JSON.parse(saved); signIn(account, token); }
   setInterval(refresh, 3000); // watch provisioning happen without reloading
