@@ -81,8 +81,22 @@ public sealed class ProvisioningRecorder(
                 return;
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await WriteAsync(batch, CancellationToken.None);
             await PruneIfDueAsync();
+            var share = Math.Clamp(options.Value.MaxWriterShare, 0.01, 1);
+            var rest = System.Diagnostics.Stopwatch.GetElapsedTime(started) * ((1 - share) / share);
+            if (rest > TimeSpan.FromMilliseconds(1))
+            {
+                try
+                {
+                    await Task.Delay(rest < TimeSpan.FromSeconds(5) ? rest : TimeSpan.FromSeconds(5), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // stopping: the next read drains the queue
+                }
+            }
         }
     }
 

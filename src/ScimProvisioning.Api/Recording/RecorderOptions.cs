@@ -23,6 +23,12 @@ public sealed class RecorderOptions
     /// <summary>Most entries written in one transaction.</summary>
     public int BatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// The most of one core the writer may use (0.1 = it rests nine times as long as it worked): under a load that
+    /// saturates the machine the queue fills and entries are dropped and counted, rather than the IdP being slowed.
+    /// </summary>
+    public double MaxWriterShare { get; set; } = 0.1;
+
     /// <summary>How often retention runs, in seconds.</summary>
     public int PruneIntervalSeconds { get; set; } = 60;
 }

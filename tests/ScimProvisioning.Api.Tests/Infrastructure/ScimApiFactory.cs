@@ -42,6 +42,7 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
             new("RateLimit:Enabled", "false"),
             new("Bootstrap:PrintTokensOnStartup", "false"),
             new("Auth:RevocationCacheSeconds", "0"),
+            new("Recorder:MaxWriterShare", "1"), // tests read the log right after writing it
         ];
 
     /// <summary>Every log event the server wrote, rendered with its properties (see <see cref="LogCapture"/>).</summary>
