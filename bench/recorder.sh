@@ -15,8 +15,8 @@ account=$($api accounts create --name bench 2>/dev/null)
 id=$(echo "$account" | python3 -c "import json,sys; print(json.load(sys.stdin)['accountId'])")
 token=$(echo "$account" | python3 -c "import json,sys; print(json.load(sys.stdin)['scimToken'])")
 $api seed --account "$id" --users "$users" >/dev/null 2>&1
-user=$(sqlite3 "$work/seed.db" "SELECT Id FROM Users WHERE AccountId='$id' LIMIT 1 OFFSET 5000" 2>/dev/null \
-  || python3 -c "import sqlite3; print(sqlite3.connect('$work/seed.db').execute(\"SELECT Id FROM Users WHERE AccountId='$id' LIMIT 1 OFFSET 5000\").fetchone()[0])")
+pick="SELECT Id FROM Users WHERE AccountId='$id' LIMIT 1 OFFSET 5000"
+user=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$work/seed.db" "$pick")
 python3 -c "import sqlite3; c=sqlite3.connect('$work/seed.db'); c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()"
 start() { # name, recorder enabled, port
   cp "$work/seed.db" "$work/$1.db"
@@ -41,7 +41,5 @@ for round in $(seq 1 "$rounds"); do
     echo "$round,${server%%:*},$get,$filter,$post"
   done
 done
-for server in on:5302; do
-  echo "recorder status: $(curl -s -H "Authorization: Bearer $(echo "$account" | python3 -c "import json,sys; print(json.load(sys.stdin)['adminToken'])")" \
-    "http://127.0.0.1:${server#*:}/client/v4/accounts/$id/provisioning_log/status")"
-done
+admin=$(echo "$account" | python3 -c "import json,sys; print(json.load(sys.stdin)['adminToken'])")
+echo "recorder status: $(curl -s -H "Authorization: Bearer $admin" "http://127.0.0.1:5302/client/v4/accounts/$id/provisioning_log/status")"
