@@ -49,6 +49,16 @@ public static class AuditSentences
                     + (attributes.Count > 0 ? $" ({string.Join(", ", attributes)})" : "")
                     + (members is null ? "" : $": {members}"),
             AuditActions.DeleteScimGroup or AuditActions.DeleteUserGroup => $"group {name} deleted by {actor}",
+            AuditActions.CreateUserGroup => $"group {name} created by {actor}" + (members is null ? "" : $": {members}"),
+            AuditActions.CreateAccount => $"account {name} created by {actor}",
+            AuditActions.AddMember => $"{name} invited as a member by {actor}",
+            AuditActions.UpdateMember => $"{name}'s roles changed by {actor}",
+            AuditActions.RemoveMember => $"{name} removed from the account by {actor}",
+            AuditActions.CreateToken => $"token {name} issued by {actor}",
+            AuditActions.RevokeToken => $"token {name} revoked by {actor}",
+            AuditActions.CreateResourceGroup => $"resource group {name} created by {actor}",
+            AuditActions.UpdateResourceGroup => $"resource group {name} changed by {actor}",
+            AuditActions.DeleteResourceGroup => $"resource group {name} deleted by {actor}",
             _ => $"{e.Action}: {name} by {actor}",
         };
     }
