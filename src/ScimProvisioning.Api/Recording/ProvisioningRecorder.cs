@@ -27,9 +27,11 @@ public sealed class ProvisioningRecorder(
     private long settled;
     private long written;
     private long failed;
+    private long queuedBytes;
+    private long droppedForBytes;
     private DateTime nextPrune = DateTime.MinValue;
 
-    public long Dropped => queue.Dropped;
+    public long Dropped => queue.Dropped + Interlocked.Read(ref droppedForBytes);
 
     public int Depth => queue.Depth;
 
@@ -41,11 +43,24 @@ public sealed class ProvisioningRecorder(
     public void Enqueue(RecordedExchange exchange)
     {
         Interlocked.Increment(ref enqueued);
+        var bytes = Size(exchange);
+        if (Interlocked.Add(ref queuedBytes, bytes) > options.Value.MaxQueuedBytes)
+        {
+            // Bounded by memory as well as by count: large bodies cannot pile up while the writer rests.
+            Interlocked.Add(ref queuedBytes, -bytes);
+            Interlocked.Increment(ref droppedForBytes);
+            Interlocked.Increment(ref settled);
+            return;
+        }
+
         if (!queue.TryEnqueue(exchange))
         {
+            Interlocked.Add(ref queuedBytes, -bytes);
             Interlocked.Increment(ref settled);
         }
     }
+
+    private static long Size(RecordedExchange exchange) => exchange.RequestBody.Length + exchange.ResponseBody.Length;
 
     /// <summary>Waits until everything enqueued before the call is written or dropped (tests, the CLI, shutdown).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
@@ -139,6 +154,7 @@ public sealed class ProvisioningRecorder(
         }
         finally
         {
+            Interlocked.Add(ref queuedBytes, -batch.Sum(Size));
             Interlocked.Add(ref settled, batch.Count);
         }
     }

@@ -14,6 +14,9 @@ public sealed class RecorderOptions
     /// <summary>Entries waiting to be written; when full, new entries are dropped and counted, never waited for.</summary>
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>Body bytes waiting to be written, all entries together; past it new entries are dropped too (64 MiB).</summary>
+    public long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Entries older than this many days are deleted (0 = kept forever).</summary>
     public int RetentionDays { get; set; } = 30;
 

@@ -18,6 +18,19 @@ public static partial class SecretRedaction
     public static string Redact(string body, out bool changed)
     {
         changed = false;
+        // Fast path, the common case: no password can hide in a text that never spells it, even escaped.
+        if (!body.Contains("password", StringComparison.OrdinalIgnoreCase) && !body.Contains("\\u", StringComparison.Ordinal))
+        {
+            if (!body.Contains("eyJ", StringComparison.Ordinal))
+            {
+                return body;
+            }
+
+            var withoutTokens = TokenShape().Replace(body, Redacted);
+            changed = withoutTokens != body;
+            return withoutTokens;
+        }
+
         JsonNode? tree;
         try
         {
@@ -35,6 +48,16 @@ public static partial class SecretRedaction
             var scrubbed = TokenShape().Replace(text, Redacted);
             changed = found || scrubbed != text;
             return scrubbed;
+        }
+
+        // Not JSON, and spelling a password only through escapes the pattern cannot follow: keep none of it.
+        if (
+            !body.Contains("password", StringComparison.OrdinalIgnoreCase)
+            && Unescaped(body).Contains("password", StringComparison.OrdinalIgnoreCase)
+        )
+        {
+            changed = true;
+            return Redacted;
         }
 
         var result = TokenShape().Replace(PasswordPair().Replace(body, m => m.Groups["name"].Value + "\"" + Redacted + "\""), Redacted);
@@ -78,6 +101,12 @@ public static partial class SecretRedaction
 
         return found;
     }
+
+    private static string Unescaped(string text) =>
+        UnicodeEscape().Replace(text, m => ((char)Convert.ToInt32(m.Groups[1].Value, 16)).ToString());
+
+    [GeneratedRegex("\\\\u([0-9a-fA-F]{4})", RegexOptions.CultureInvariant)]
+    private static partial Regex UnicodeEscape();
 
     /// <summary><c>password</c>, in any case, plain or URN-qualified (<c>urn:…:User:password</c>).</summary>
     private static bool NamesPassword(string name) =>

@@ -292,3 +292,33 @@ public sealed class RecorderTruncationTests(RecorderTruncationTests.SmallBodyFac
         Assert.Equal(201, entry["status"]!.GetValue<int>());
     }
 }
+
+/// <summary>The recorder's queue is bounded by bytes too: what does not fit is dropped and counted, and the IdP still served.</summary>
+public sealed class RecorderBoundTests(RecorderBoundTests.TinyQueueFactory factory) : IClassFixture<RecorderBoundTests.TinyQueueFactory>
+{
+    public sealed class TinyQueueFactory : ScimApiFactory
+    {
+        protected override string Profile => "Standard";
+
+        protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+            base.Settings().Append(new("Recorder:MaxQueuedBytes", "2000"));
+    }
+
+    [Fact]
+    public async Task An_entry_that_does_not_fit_the_queue_is_dropped_and_counted_and_the_request_is_served()
+    {
+        var account = await factory.CreateAccountAsync();
+        await account.GetAsync("/Users?filter=userName%20eq%20%22nobody@example.com%22"); // small: fits
+        var big = await account.PostAsync(
+            "/Users",
+            $$"""{"userName":"big@example.com","emails":[{"value":"big@example.com","primary":true}],"nickName":"{{new string('n', 3000)}}"}"""
+        );
+        Assert.Equal(HttpStatusCode.Created, big.StatusCode);
+
+        var log = await account.LogAsync();
+        Assert.Equal("GET /Users filter userName eq", Assert.Single(log).Text("shape"));
+        var status = (await (await account.AdminGetAsync("/provisioning_log/status")).ReadJsonAsync())["result"]!;
+        Assert.Equal(1, status["dropped"]!.GetValue<long>());
+        Assert.Equal(0, status["queue_depth"]!.GetValue<int>());
+    }
+}

@@ -43,6 +43,17 @@ public sealed class SecretRedactionTests
     }
 
     [Fact]
+    public void A_password_key_spelled_with_json_escapes_is_found_through_the_tree()
+    {
+        var redacted = SecretRedaction.Redact("{\"p\\u0061ssword\":\"Escaped-secret\"}", out var changed);
+        Assert.True(changed);
+        Assert.DoesNotContain("Escaped-secret", redacted, StringComparison.Ordinal);
+        var malformed = SecretRedaction.Redact("{\"p\\u0061ssword\":\"Escaped-secret\", oops", out changed);
+        Assert.True(changed);
+        Assert.DoesNotContain("Escaped-secret", malformed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_password_cut_off_by_truncation_is_scrubbed_too()
     {
         var redacted = SecretRedaction.Redact("{\"userName\":\"a\",\"password\":\"Half-a-pass", out var changed);
