@@ -311,7 +311,10 @@ public sealed class RecorderBoundTests(RecorderBoundTests.TinyQueueFactory facto
         await account.GetAsync("/Users?filter=userName%20eq%20%22nobody@example.com%22"); // small: fits
         var big = await account.PostAsync(
             "/Users",
-            $$"""{"userName":"big@example.com","emails":[{"value":"big@example.com","primary":true}],"nickName":"{{new string('n', 3000)}}"}"""
+            $$"""
+            {"userName":"big@example.com","emails":[{"value":"big@example.com","primary":true}],
+             "nickName":"{{new string('n', 3000)}}"}
+            """
         );
         Assert.Equal(HttpStatusCode.Created, big.StatusCode);
 

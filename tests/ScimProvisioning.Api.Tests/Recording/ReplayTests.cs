@@ -78,7 +78,7 @@ public sealed class ReplayTests(StandardApiFactory factory) : IClassFixture<Stan
         var file = Path.Combine(RouteTable.RepositoryRoot(), "tests", "ScimProvisioning.Api.Tests", "Recording", "Sessions", "entra.jsonl");
 
         var same = await RunAsync("replay", file, "--url", url, "--token", account.ScimToken);
-        Assert.True(same.ExitCode == 0, same.Stdout + same.Stderr);
+        Assert.True(same.ExitCode == 0, same.Stdout + same.Stderr + string.Join('\n', server.Logs.Warnings));
         Assert.Contains("answered as recorded, 0 differ", same.Stdout, StringComparison.Ordinal);
 
         // The same session again: the users and groups now exist, so the creations answer 409.
@@ -91,7 +91,9 @@ public sealed class ReplayTests(StandardApiFactory factory) : IClassFixture<Stan
 
         // compat-report reads the same log: two runs of a 12-request session, by IdP and shape.
         await server.Services.GetRequiredService<ProvisioningRecorder>().FlushAsync();
-        var database = $"Data Source={server.DatabasePath}";
+        // The verb reads the server's own database, on whichever engine the suite runs.
+        var configuration = server.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        var database = (configuration["Database:Provider"]!, configuration["ConnectionStrings:Scim"]!);
         var text = await RunWithDatabaseAsync(database, "compat-report", "--account", account.AccountId);
         Assert.True(text.ExitCode == 0, text.Stderr);
         Assert.Contains("24 requests:", text.Stdout, StringComparison.Ordinal);
@@ -113,14 +115,15 @@ public sealed class ReplayTests(StandardApiFactory factory) : IClassFixture<Stan
         public ListeningFactory() => UseKestrel(0);
 
         protected override string Profile => "Standard";
-
-        protected override bool UsePostgres => false; // compat-report reads its SQLite file
     }
 
     private static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) =>
-        RunWithDatabaseAsync($"Data Source={Path.Combine(Path.GetTempPath(), "scim-replay-unused.db")}", args);
+        RunWithDatabaseAsync(("Sqlite", $"Data Source={Path.Combine(Path.GetTempPath(), "scim-replay-unused.db")}"), args);
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithDatabaseAsync(string database, params string[] args)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunWithDatabaseAsync(
+        (string Provider, string ConnectionString) database,
+        params string[] args
+    )
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
@@ -129,7 +132,8 @@ public sealed class ReplayTests(StandardApiFactory factory) : IClassFixture<Stan
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["ConnectionStrings__Scim"] = database;
+        start.Environment["Database__Provider"] = database.Provider;
+        start.Environment["ConnectionStrings__Scim"] = database.ConnectionString;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
