@@ -78,9 +78,17 @@ public sealed class ProvisioningRecorder(
         while (true)
         {
             IReadOnlyList<RecordedExchange> batch;
+            // A quiet server still applies retention: the wait for entries ends at the next prune.
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait.CancelAfter(TimeSpan.FromSeconds(Math.Max(options.Value.PruneIntervalSeconds, 1)));
             try
             {
-                batch = await queue.ReadBatchAsync(Math.Max(options.Value.BatchSize, 1), stoppingToken);
+                batch = await queue.ReadBatchAsync(Math.Max(options.Value.BatchSize, 1), wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                await PruneIfDueAsync();
+                continue;
             }
             catch (OperationCanceledException)
             {
