@@ -27,6 +27,18 @@ public sealed class RecordingMiddleware(
             return;
         }
 
+        if (!recorder.HasRoom)
+        {
+            // The writer is behind: serve the request without copying its bodies, and count what is not recorded.
+            await next(context);
+            if (RecordedFor(context, accountId))
+            {
+                recorder.CountDropped();
+            }
+
+            return;
+        }
+
         var started = Stopwatch.GetTimestamp();
         var occurredAt = clock.GetUtcNow().UtcDateTime;
         var request = new BodyCapture(options.Value.MaxBodyBytes);
@@ -54,7 +66,7 @@ public sealed class RecordingMiddleware(
             context.Response.Body = originalResponse;
             context.Features.Set<RequestRecording>(null);
             var user = context.User;
-            if (user.Identity?.IsAuthenticated == true && string.Equals(user.AccountId(), accountId, StringComparison.Ordinal))
+            if (RecordedFor(context, accountId))
             {
                 var headers = context.Request.Headers;
                 recorder.Enqueue(
@@ -79,6 +91,10 @@ public sealed class RecordingMiddleware(
             }
         }
     }
+
+    /// <summary>Only a request authenticated by a token of the account it names is recorded in that account's log.</summary>
+    private static bool RecordedFor(HttpContext context, string accountId) =>
+        context.User.Identity?.IsAuthenticated == true && string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal);
 
     /// <summary><c>/client/v4/accounts/{id}/scim/v2/rest</c> → the account id and <c>/rest</c>.</summary>
     public static bool TryScimPath(PathString requestPath, out string accountId, out string path)
