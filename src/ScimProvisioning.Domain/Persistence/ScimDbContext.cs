@@ -23,6 +23,9 @@ public sealed class ScimDbContext(DbContextOptions<ScimDbContext> options) : DbC
     public DbSet<ServerSecret> ServerSecrets => Set<ServerSecret>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Recording.ProvisioningLogEntry> ProvisioningLog => Set<Recording.ProvisioningLogEntry>();
+    public DbSet<Events.OutboxEvent> OutboxEvents => Set<Events.OutboxEvent>();
+    public DbSet<Events.EventReceiver> EventReceivers => Set<Events.EventReceiver>();
+    public DbSet<Events.EventDelivery> EventDeliveries => Set<Events.EventDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScimDbContext).Assembly);

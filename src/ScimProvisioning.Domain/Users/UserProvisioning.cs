@@ -54,7 +54,7 @@ public sealed class UserProvisioning(
         Validate(user, kind);
         NormalizeEmails(user);
         var change = Describe(actor, action, user) with { Rules = user.Active ? [ProvisioningRules.MemberProvisioned] : [] };
-        var auditEvent = audit.Event(change);
+        var recorded = audit.Rows(change).ToList();
         try
         {
             await inserts.RunAsync(
@@ -80,7 +80,7 @@ public sealed class UserProvisioning(
                         dependents.Add(UserFactory.NewMember(user, user.Created));
                     }
 
-                    dependents.Add(auditEvent);
+                    dependents.AddRange(recorded);
                     await rows.InsertAsync(dependents, cancellationToken);
                 },
                 cancellationToken
