@@ -107,6 +107,7 @@ accounts.MapAdminResourceGroups();
 accounts.MapAdminUserGroups();
 accounts.MapAdminAuditLogs();
 accounts.MapAdminProvisioningLog();
+accounts.MapAdminEventReceivers();
 
 await app.RunAsync();
 return 0;

@@ -51,6 +51,9 @@ public static class ServiceSetup
         builder.Services.Configure<Recording.RecorderOptions>(configuration.GetSection(Recording.RecorderOptions.Section));
         builder.Services.AddSingleton<Recording.ProvisioningRecorder>();
         builder.Services.AddHostedService(services => services.GetRequiredService<Recording.ProvisioningRecorder>());
+        builder.Services.Configure<Events.EventOptions>(configuration.GetSection(Events.EventOptions.Section));
+        builder.Services.AddSingleton<Events.EventDispatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<Events.EventDispatcher>());
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

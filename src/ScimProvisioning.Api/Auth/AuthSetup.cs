@@ -35,6 +35,9 @@ public static class Policies
     /// <summary>The audit log: Account Settings Read or Write; a SCIM-only token is refused.</summary>
     public const string AuditRead = nameof(AuditRead);
 
+    /// <summary>Registering event receivers and re-delivering: Account Settings Write only (events carry account data).</summary>
+    public const string SettingsWrite = nameof(SettingsWrite);
+
     /// <summary>Listing and reading tokens: Account API Tokens Read or Write only.</summary>
     public const string TokensRead = nameof(TokensRead);
 
@@ -63,6 +66,7 @@ public static class Policies
             ],
             [AccountWrite] = [TokenPermissions.ScimProvisioningEdit, TokenPermissions.AccountSettingsWrite],
             [AuditRead] = [TokenPermissions.AccountSettingsRead, TokenPermissions.AccountSettingsWrite],
+            [SettingsWrite] = [TokenPermissions.AccountSettingsWrite],
             [TokensRead] = [TokenPermissions.AccountApiTokensRead, TokenPermissions.AccountApiTokensWrite],
             [TokensWrite] = [TokenPermissions.AccountApiTokensWrite],
             [AnyAccountToken] = [.. TokenPermissions.All],

@@ -63,6 +63,8 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         RouteValues["member_id"] = (await Account.MemberIdOfAsync(user))!;
         RouteValues["name"] = "User";
         RouteValues["entry_id"] = "0123456789abcdef0123456789abcdef";
+        RouteValues["receiver_id"] = "0123456789abcdef0123456789abcdef";
+        RouteValues["delivery_id"] = "0123456789abcdef0123456789abcdef";
         RouteValues["uri"] = "urn:ietf:params:scim:schemas:core:2.0:User";
         RouteValues["permission_group_id"] = PermissionGroupCatalog.SuperAdministratorId;
         var userGroup = await (
@@ -136,6 +138,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     private static readonly string[] ScimRead = [S, R, W];
     private static readonly string[] ScimWrite = [S, W];
     private static readonly string[] AuditRead = [R, W];
+    private static readonly string[] SettingsWrite = [W];
     private static readonly string[] TokensRead = [TR, TW];
     private static readonly string[] TokensWrite = [TW];
     private static readonly string[] AnyToken = [S, R, W, TR, TW];
@@ -196,6 +199,12 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         [$"PUT {Admin}/iam/user_groups/{{user_group_id}}/members"] = ScimWrite,
         [$"DELETE {Admin}/iam/user_groups/{{user_group_id}}/members/{{member_id}}"] = ScimWrite,
         [$"GET {Admin}/audit_logs"] = AuditRead,
+        [$"GET {Admin}/events/receivers"] = AuditRead,
+        [$"POST {Admin}/events/receivers"] = SettingsWrite,
+        [$"GET {Admin}/events/receivers/{{receiver_id}}"] = AuditRead,
+        [$"DELETE {Admin}/events/receivers/{{receiver_id}}"] = SettingsWrite,
+        [$"GET {Admin}/events/receivers/{{receiver_id}}/deliveries"] = AuditRead,
+        [$"POST {Admin}/events/receivers/{{receiver_id}}/deliveries/{{delivery_id}}/retry"] = SettingsWrite,
         [$"GET {Admin}/provisioning_log"] = AuditRead,
         [$"GET {Admin}/provisioning_log/export"] = AuditRead,
         [$"GET {Admin}/provisioning_log/compatibility"] = AuditRead,
