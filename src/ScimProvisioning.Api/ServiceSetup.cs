@@ -53,7 +53,6 @@ public static class ServiceSetup
         builder.Services.AddHostedService(services => services.GetRequiredService<Recording.ProvisioningRecorder>());
         builder.Services.Configure<Events.EventOptions>(configuration.GetSection(Events.EventOptions.Section));
         builder.Services.AddSingleton<Events.EventDispatcher>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<Events.EventDispatcher>());
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -91,6 +90,8 @@ public static class ServiceSetup
         if (!commandLineMode)
         {
             builder.Services.AddHostedService<DatabaseInitializer>();
+            // After the initializer: events are delivered from a migrated database.
+            builder.Services.AddHostedService(services => services.GetRequiredService<Events.EventDispatcher>());
         }
 
         builder.Services.AddEndpointsApiExplorer();

@@ -70,7 +70,116 @@ public static class EventReceiverEndpoints
             .RequireAuthorization(Policies.SettingsWrite)
             .WithName("RetryEventDelivery")
             .WithSummary("Deliver a parked event again");
+        receivers
+            .MapPost("/{receiver_id}/poll", Poll)
+            .RequireAuthorization(Policies.AuditRead)
+            .WithName("PollEvents")
+            .WithSummary(
+                "RFC 8936 poll: {ack: [jti], setErrs: {jti: {err, description}}, maxEvents, returnImmediately} → {sets, moreAvailable}"
+            );
         return accounts;
+    }
+
+    /// <summary>RFC 8936's poll response: signed SETs by <c>jti</c>.</summary>
+    public sealed record SetPollResponse(IReadOnlyDictionary<string, string> Sets, bool MoreAvailable);
+
+    /// <summary>
+    /// RFC 8936 poll-based delivery for a <c>poll</c> receiver: acknowledges (delivered) and refuses (parked) what the
+    /// body names, then answers the oldest pending events as signed SETs; without <c>returnImmediately</c> it waits up
+    /// to five seconds for one. The answer is the RFC's JSON, not the Cloudflare envelope.
+    /// </summary>
+    private static async Task<Results<JsonHttpResult<SetPollResponse>, EnvelopeNotFound>> Poll(
+        string account_id,
+        string receiver_id,
+        HttpRequest request,
+        ScimDbContext db,
+        EventDispatcher dispatcher,
+        IOptions<EventOptions> options,
+        TimeProvider clock,
+        CancellationToken ct
+    )
+    {
+        var body = await AdminRequests.ReadObjectAsync(request);
+        if (await FindAsync(db, account_id, receiver_id, ct) is not { Kind: EventReceiverKinds.Poll } receiver)
+        {
+            return CloudflareResults.NotFound($"No poll receiver '{Short(receiver_id)}' in this account.");
+        }
+
+        var acks = (body["ack"] as JsonArray ?? [])
+            .Select(a => a is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
+            .OfType<string>()
+            .Take(1000)
+            .ToList();
+        var errors = (body["setErrs"] as JsonObject ?? [])
+            .Take(1000)
+            .ToDictionary(
+                e => e.Key,
+                e => $"{AdminRequests.Text(e.Value, "err") ?? "error"}: {AdminRequests.Text(e.Value, "description") ?? ""}",
+                StringComparer.Ordinal
+            );
+        var maxEvents = body["maxEvents"] is JsonValue m && m.TryGetValue<int>(out var n) ? Math.Clamp(n, 0, 1000) : 100;
+        var immediately = body["returnImmediately"] is JsonValue r && r.TryGetValue<bool>(out var b) && b;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await Settle(db, receiver, acks, DeliveryStatuses.Delivered, null, now, ct);
+        foreach (var (jti, error) in errors)
+        {
+            await Settle(db, receiver, [jti], DeliveryStatuses.Parked, error.Length > 500 ? error[..500] : error, now, ct);
+        }
+
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            await EventDispatcher.FanOutAsync(db, receiver.Key, ct);
+            var pending = await db
+                .EventDeliveries.AsNoTracking()
+                .Where(d => d.ReceiverKey == receiver.Key && d.Status == DeliveryStatuses.Pending)
+                .OrderBy(d => d.EventKey)
+                .Take(maxEvents + 1)
+                .Join(db.OutboxEvents.AsNoTracking(), d => d.EventKey, e => e.Key, (d, e) => e)
+                .ToListAsync(ct);
+            if (pending.Count > 0 || immediately || maxEvents == 0 || waited >= TimeSpan.FromSeconds(5))
+            {
+                var sets = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var e in pending.Take(maxEvents))
+                {
+                    var data = receiver.Mode == "full" ? await dispatcher.SnapshotAsync(db, e, ct) : null;
+                    sets[e.Id] = SecurityEventTokens.Sign(SecurityEventTokens.Claims(e, receiver, options.Value.Issuer, data), receiver);
+                }
+
+                return TypedResults.Json(new SetPollResponse(sets, pending.Count > maxEvents));
+            }
+
+            await Task.Delay(250, ct);
+            waited += TimeSpan.FromMilliseconds(250);
+        }
+    }
+
+    private static async Task Settle(
+        ScimDbContext db,
+        EventReceiver receiver,
+        IReadOnlyList<string> jtis,
+        string status,
+        string? error,
+        DateTime now,
+        CancellationToken ct
+    )
+    {
+        if (jtis.Count == 0)
+        {
+            return;
+        }
+
+        var keys = db.OutboxEvents.Where(e => e.AccountId == receiver.AccountId && jtis.Contains(e.Id)).Select(e => e.Key);
+        await db
+            .EventDeliveries.Where(d => d.ReceiverKey == receiver.Key && d.Status == DeliveryStatuses.Pending && keys.Contains(d.EventKey))
+            .ExecuteUpdateAsync(
+                u =>
+                    u.SetProperty(d => d.Status, status)
+                        .SetProperty(d => d.LastError, error)
+                        .SetProperty(d => d.DeliveredAt, status == DeliveryStatuses.Delivered ? now : null)
+                        .SetProperty(d => d.Attempts, d => d.Attempts + 1),
+                ct
+            );
     }
 
     private static async Task<Envelope<List<EventReceiverView>>> List(string account_id, ScimDbContext db, CancellationToken ct) =>
@@ -217,11 +326,18 @@ public static class EventReceiverEndpoints
         string account_id,
         string receiver_id,
         string delivery_id,
+        HttpRequest request,
         ScimDbContext db,
         TimeProvider clock,
         CancellationToken ct
     )
     {
+        // No body is needed; one that is sent must be JSON, as on every admin write.
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            await AdminRequests.ReadObjectAsync(request);
+        }
+
         if (await FindAsync(db, account_id, receiver_id, ct) is not { } receiver)
         {
             return NotFound(receiver_id);

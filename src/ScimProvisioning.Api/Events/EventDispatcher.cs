@@ -24,6 +24,7 @@ public sealed class EventDispatcher(
     IOptions<EventOptions> options,
     IScimProfile profile,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<EventDispatcher> logger
 ) : BackgroundService
 {
@@ -41,7 +42,16 @@ public sealed class EventDispatcher(
             return;
         }
 
-        await Task.Yield();
+        // Not before the host has started: the database is migrated by then.
+        try
+        {
+            await Task.Delay(
+                Timeout.Infinite,
+                CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStarted, stoppingToken).Token
+            );
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -88,7 +98,7 @@ public sealed class EventDispatcher(
     }
 
     /// <summary>New events of the receiver's account become its pending deliveries; the cursor moves in the same commit.</summary>
-    private static async Task FanOutAsync(ScimDbContext db, long receiverKey, CancellationToken cancellationToken)
+    public static async Task FanOutAsync(ScimDbContext db, long receiverKey, CancellationToken cancellationToken)
     {
         var receiver = await db.EventReceivers.FirstOrDefaultAsync(r => r.Key == receiverKey, cancellationToken);
         if (receiver is null)
@@ -267,7 +277,7 @@ public sealed class EventDispatcher(
     }
 
     /// <summary>The resource as it is now, for full events (RFC 9967 <c>data</c>); a group's members are not included.</summary>
-    private async Task<JsonObject?> SnapshotAsync(ScimDbContext db, OutboxEvent e, CancellationToken cancellationToken)
+    public async Task<JsonObject?> SnapshotAsync(ScimDbContext db, OutboxEvent e, CancellationToken cancellationToken)
     {
         if (!ProvisioningEvents.IsQualified(e.Type) || e.ResourceId is null)
         {

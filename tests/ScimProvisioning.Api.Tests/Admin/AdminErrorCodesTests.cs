@@ -32,6 +32,9 @@ public sealed class AdminErrorCodesTests(CorpusFixture fixture) : IClassFixture<
             ["permission_group_id"] = PermissionGroupCatalog.SuperAdministratorId,
             ["resource_group_id"] = fixture.Ids["resourcegroup"],
             ["token_id"] = fixture.Account.ScimTokenId,
+            // Event routes read the body before they look anything up.
+            ["receiver_id"] = "0123456789abcdef0123456789abcdef",
+            ["delivery_id"] = "0123456789abcdef0123456789abcdef",
         };
         foreach (var (name, value) in ids)
         {

@@ -205,6 +205,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         [$"DELETE {Admin}/events/receivers/{{receiver_id}}"] = SettingsWrite,
         [$"GET {Admin}/events/receivers/{{receiver_id}}/deliveries"] = AuditRead,
         [$"POST {Admin}/events/receivers/{{receiver_id}}/deliveries/{{delivery_id}}/retry"] = SettingsWrite,
+        [$"POST {Admin}/events/receivers/{{receiver_id}}/poll"] = AuditRead,
         [$"GET {Admin}/provisioning_log"] = AuditRead,
         [$"GET {Admin}/provisioning_log/export"] = AuditRead,
         [$"GET {Admin}/provisioning_log/compatibility"] = AuditRead,

@@ -178,6 +178,63 @@ public sealed class EventDeliveryTests(EventDeliveryTests.EventsFactory factory)
         );
     }
 
+    [Fact]
+    public async Task A_poll_receiver_fetches_acknowledges_and_refuses_events_as_rfc_8936_says()
+    {
+        var account = await factory.CreateAccountAsync();
+        var created = await account.AdminPostAsync("/events/receivers", $$"""{"name":"poller","kind":"poll","secret":"{{Secret}}"}""");
+        var receiverId = (await created.AssertStatusAsync(HttpStatusCode.OK))["result"]!["id"]!.GetValue<string>();
+        await account.CreateUserAsync("polled@example.com");
+        await account.CreateUserAsync("second@example.com");
+
+        var first = await PollAsync(account, receiverId, """{"maxEvents":3,"returnImmediately":true}""");
+        var sets = first["sets"]!.AsObject();
+        Assert.Equal(3, sets.Count);
+        Assert.True(first["moreAvailable"]!.GetValue<bool>());
+        foreach (var (jti, set) in sets)
+        {
+            var token = new JsonWebToken(set!.GetValue<string>());
+            Assert.Equal(jti, token.Id);
+            var valid = await new JsonWebTokenHandler().ValidateTokenAsync(
+                token,
+                new TokenValidationParameters
+                {
+                    IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Secret)),
+                    ValidIssuer = "scim-provisioning",
+                    ValidAudience = receiverId,
+                    ValidateLifetime = false,
+                    RequireExpirationTime = false,
+                }
+            );
+            Assert.True(valid.IsValid, valid.Exception?.Message);
+        }
+
+        var jtis = sets.Select(s => s.Key).ToList();
+        var ack = new JsonObject
+        {
+            ["ack"] = new JsonArray(jtis.Take(2).Select(j => (JsonNode)JsonValue.Create(j)!).ToArray()),
+            ["setErrs"] = new JsonObject
+            {
+                [jtis[2]] = new JsonObject { ["err"] = "invalid_request", ["description"] = "not for us" },
+            },
+            ["returnImmediately"] = true,
+        };
+        var second = await PollAsync(account, receiverId, ack.ToJsonString());
+        Assert.DoesNotContain(second["sets"]!.AsObject(), s => jtis.Contains(s.Key));
+        Assert.Single(second["sets"]!.AsObject()); // the second user's member event
+        Assert.False(second["moreAvailable"]!.GetValue<bool>());
+        var parked = await account.AdminGetAsync($"/events/receivers/{receiverId}/deliveries?status=parked");
+        var row = Assert.Single((await parked.ReadJsonAsync())["result"]!.AsArray())!;
+        Assert.Equal("invalid_request: not for us", row["last_error"]!.GetValue<string>());
+    }
+
+    private static async Task<JsonObject> PollAsync(TestAccount account, string receiverId, string body)
+    {
+        var response = await account.AdminPostAsync($"/events/receivers/{receiverId}/poll", body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.ReadJsonAsync()).AsObject();
+    }
+
     private static string Jti(string set) => new JsonWebToken(set).Id;
 }
 

@@ -88,6 +88,16 @@ public static class DiscoveryEndpoints
             };
         }
 
+        if (features.SecurityEvents)
+        {
+            // RFC 9967 §4: the SET event URIs this server emits (delivered as docs/events.md describes).
+            config["securityEvents"] = new JsonObject
+            {
+                ["asyncRequest"] = "none",
+                ["eventUris"] = new JsonArray(Domain.Events.ProvisioningEvents.Uris.Select(u => (JsonNode)JsonValue.Create(u)!).ToArray()),
+            };
+        }
+
         return new ScimJsonResult(config);
     }
 

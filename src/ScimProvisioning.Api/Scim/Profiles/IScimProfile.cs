@@ -88,4 +88,12 @@ public sealed record FilterTarget(string CoreSchema, string CloudflareAttribute,
 }
 
 /// <summary>The optional features of RFC 7643 §5 a profile serves.</summary>
-public sealed record ServiceProviderFeatures(bool Bulk, bool ChangePassword, bool Sort, bool ETag, bool CursorPaging);
+/// <param name="SecurityEvents">RFC 9967 §4: advertise <c>securityEvents</c> (the events of docs/events.md).</param>
+public sealed record ServiceProviderFeatures(
+    bool Bulk,
+    bool ChangePassword,
+    bool Sort,
+    bool ETag,
+    bool CursorPaging,
+    bool SecurityEvents = false
+);

@@ -15,7 +15,8 @@ public sealed class StandardProfile : IScimProfile
 
     public ScimProfile Name => ScimProfile.Standard;
 
-    public ServiceProviderFeatures Features { get; } = new(Bulk: true, ChangePassword: true, Sort: true, ETag: true, CursorPaging: true);
+    public ServiceProviderFeatures Features { get; } =
+        new(Bulk: true, ChangePassword: true, Sort: true, ETag: true, CursorPaging: true, SecurityEvents: true);
 
     public ScimSchema UserSchema => CoreSchemas.User;
 
