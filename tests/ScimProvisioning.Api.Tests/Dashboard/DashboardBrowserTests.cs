@@ -18,6 +18,10 @@ public sealed class KestrelApiFactory : ScimApiFactory
 
     protected override string Profile => "Cloudflare";
 
+    // The events test registers a receiver on a closed local port, so that its deliveries fail and park at once.
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
+        base.Settings().Concat([new("Events:AllowPrivateReceivers", "true"), new("Events:MaxAttempts", "1")]);
+
     public string Address => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 }
 
@@ -234,6 +238,40 @@ public sealed class DashboardBrowserTests(KestrelApiFactory factory) : IClassFix
 
             Assert.Equal(0, await page.Locator("#log-detail img, #log-detail script, #log-rows img").CountAsync());
             Assert.Equal("undefined", await page.EvaluateAsync<string>("() => typeof window.__pwned"));
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_receiver_is_registered_its_parked_events_shown_and_redelivered_from_the_dashboard()
+    {
+        var account = await factory.CreateAccountAsync();
+        var (playwright, browser, page) = await OpenAsync();
+        using (playwright)
+        await using (browser)
+        {
+            await SignInAsync(page, account);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Events" }).ClickAsync();
+            await page.Locator("#receiver-name").FillAsync("Wrong scheme");
+            await page.Locator("#receiver-url").FillAsync("ftp://example.com/events");
+            await page.Locator("#receiver-secret").FillAsync("dashboard-secret-0123456789-0123456789");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Register receiver" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Refused");
+
+            await page.Locator("#receiver-name").FillAsync("Closed port");
+            await page.Locator("#receiver-kind").SelectOptionAsync("webhook");
+            await page.Locator("#receiver-url").FillAsync("http://127.0.0.1:9/events");
+            await page.Locator("#receiver-secret").FillAsync("dashboard-secret-0123456789-0123456789");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Register receiver" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Receiver registered.");
+            await Assertions.Expect(page.Locator("#receiver-rows tr")).ToHaveCountAsync(1);
+
+            await account.CreateUserAsync("evented@example.com");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Closed port", Exact = true }).ClickAsync();
+            var parked = page.Locator("#delivery-rows tr", new() { HasText = "parked" });
+            await Assertions.Expect(parked.First).ToContainTextAsync("prov:create");
+            await ScreenshotAsync(page, "event-receivers");
+            await parked.First.GetByRole(AriaRole.Button, new() { Name = "Redeliver" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("delivered again");
         }
     }
 }

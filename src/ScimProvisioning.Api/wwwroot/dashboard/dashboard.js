@@ -4,7 +4,7 @@
 
 const state = {
   account: null, token: null, view: "members", memberPage: 1, memberQuery: "",
-  openGroup: null, groupMemberPage: 1, openMember: null, roles: [], openEntry: null,
+  openGroup: null, groupMemberPage: 1, openMember: null, roles: [], openEntry: null, openReceiver: null,
 };
 const $ = (id) => document.getElementById(id);
 
@@ -87,6 +87,7 @@ async function refresh() {
     if (state.view === "roles") loadRoles();
     if (state.view === "audit") await loadAudit();
     if (state.view === "log") await loadLog();
+    if (state.view === "events") await loadReceivers();
   } catch (e) {
     show(e.message);
   }
@@ -300,6 +301,71 @@ async function exportLog() {
   link.remove();
 }
 
+// --- event receivers ---------------------------------------------------------------------------------------------
+async function loadReceivers() {
+  const receivers = (await api("/events/receivers")).result;
+  const rows = [];
+  for (const r of receivers) {
+    const parked = (await api(`/events/receivers/${r.id}/deliveries?status=parked&per_page=1`)).result_info.total_count;
+    rows.push(el("tr", {},
+      el("td", {}, el("button", { type: "button", class: "link", onclick: () => openReceiver(r) }, r.name)),
+      el("td", {}, r.kind), el("td", {}, r.url || "—"), el("td", {}, r.mode),
+      el("td", {}, parked ? el("span", { class: "badge deny" }, String(parked)) : "0"),
+      el("td", {}, el("button", { type: "button", "aria-label": `Remove ${r.name}`, onclick: () => removeReceiver(r) }, "Remove"))));
+  }
+  $("receiver-rows").replaceChildren(...rows);
+  if (state.openReceiver) await openReceiver(state.openReceiver, true);
+}
+
+async function openReceiver(receiver, quiet = false) {
+  state.openReceiver = receiver;
+  const deliveries = (await api(`/events/receivers/${receiver.id}/deliveries?per_page=50`)).result;
+  $("receiver-detail").replaceChildren(
+    el("h3", {}, `Deliveries to ${receiver.name}`),
+    el("table", {}, el("thead", {}, el("tr", {},
+      el("th", { scope: "col" }, "Event"), el("th", { scope: "col" }, "Resource"), el("th", { scope: "col" }, "Status"),
+      el("th", { scope: "col" }, "Attempts"), el("th", { scope: "col" }, "Last error"), el("th", { scope: "col" }, ""))),
+      el("tbody", { id: "delivery-rows" }, deliveries.map((d) => el("tr", {},
+        el("td", {}, d.event_type), el("td", {}, d.resource_id || ""),
+        el("td", {}, d.status === "parked" ? el("span", { class: "badge deny" }, "parked") : d.status),
+        el("td", {}, String(d.attempts)), el("td", {}, d.last_error || ""),
+        el("td", {}, d.status === "parked"
+          ? el("button", { type: "button", onclick: () => redeliver(receiver, d) }, "Redeliver") : ""))))));
+  $("receiver-detail").hidden = false;
+  if (!quiet) $("receiver-detail").scrollIntoView({ block: "nearest" });
+}
+
+async function redeliver(receiver, delivery) {
+  try {
+    await api(`/events/receivers/${receiver.id}/deliveries/${delivery.id}/retry`, { method: "POST", body: "{}" });
+    show("The event will be delivered again.", true);
+  } catch (e) { show(e.message); }
+  await openReceiver(receiver, true);
+}
+
+async function removeReceiver(receiver) {
+  try {
+    await api(`/events/receivers/${receiver.id}`, { method: "DELETE" });
+    if (state.openReceiver?.id === receiver.id) { state.openReceiver = null; $("receiver-detail").hidden = true; }
+    show("Receiver removed.", true);
+  } catch (e) { show(e.message); }
+  await loadReceivers();
+}
+
+async function registerReceiver(event) {
+  event.preventDefault();
+  const body = {
+    name: $("receiver-name").value, kind: $("receiver-kind").value, url: $("receiver-url").value || null,
+    secret: $("receiver-secret").value, mode: $("receiver-mode").value,
+  };
+  try {
+    await api("/events/receivers", { method: "POST", body: JSON.stringify(body) });
+    $("receiver-secret").value = "";
+    show("Receiver registered.", true);
+  } catch (e) { show(`Refused: ${e.message}`); }
+  await loadReceivers();
+}
+
 // --- wiring --------------------------------------------------------------------------------------------------------
 document.addEventListener("DOMContentLoaded", () => {
   $("sign-in-form").addEventListener("submit", (event) => {
@@ -319,6 +385,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("members-next").addEventListener("click", () => { state.memberPage++; refresh(); });
   $("audit-filter").addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
   $("log-filter").addEventListener("submit", (event) => { event.preventDefault(); state.openEntry = null; refresh(); });
+  $("receiver-form").addEventListener("submit", registerReceiver);
   $("log-export").addEventListener("click", () => exportLog().catch((e) => show(e.message)));
   const saved = sessionStorage.getItem("scim-dashboard");
   if (saved) { const { account, token } = JSON.parse(saved); signIn(account, token); }
