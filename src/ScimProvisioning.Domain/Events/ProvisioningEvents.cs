@@ -56,7 +56,15 @@ public static class ProvisioningEvents
                 types.Add(LockoutRefused);
             }
         }
-        else if (!change.IsEmpty || change.Operation is AuditActions.CreateScimUser or AuditActions.CreateScimGroup)
+        else if (
+            !change.IsEmpty
+            || change.Operation
+                is AuditActions.CreateScimUser
+                    or AuditActions.CreateScimGroup
+                    or AuditActions.DeleteScimUser
+                    or AuditActions.DeleteScimGroup
+                    or AuditActions.DeleteUserGroup
+        )
         {
             types.AddRange(Kinds(change));
         }

@@ -73,6 +73,20 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task Deleting_an_inactive_user_is_announced_although_nothing_else_changes()
+    {
+        await using var world = await DomainWorld.CreateAsync();
+        var created = await world.ProvisionAsync("gone@example.com");
+        var user = await world.TrackedUserAsync("gone@example.com");
+        user.Active = false;
+        await world.Users.UpdateAsync(DomainWorld.Actor, user, UserWriteKind.ScimPatch, AuditActions.UpdateScimUser, default);
+
+        await world.Users.DeleteAsync(DomainWorld.Actor, await world.TrackedUserAsync("gone@example.com"), default);
+
+        Assert.Equal(ProvisioningEvents.Delete, (await TypesAsync(world, created.Id)).Last());
+    }
+
+    [Fact]
     public async Task A_pushed_group_announces_its_creation_and_membership_changes()
     {
         await using var world = await DomainWorld.CreateAsync();
