@@ -19,6 +19,11 @@ public sealed record ChangeDescription(string AccountId, Actor Actor, string Ope
 
     public int MembersRemoved { get; init; }
 
+    /// <summary>Policies the write attached and detached (a replacement of a member's or group's policies).</summary>
+    public int PoliciesAttached { get; init; }
+
+    public int PoliciesDetached { get; init; }
+
     /// <summary>Member ids that named no user of the account: ignored, as Cloudflare does.</summary>
     public IReadOnlyList<string> IgnoredMemberIds { get; init; } = [];
 

@@ -21,7 +21,8 @@ public static class ProvisioningEvents
     public const string Own = "urn:scimprovisioning:event:";
     public const string MemberProvisioned = Own + "member:provisioned";
     public const string MemberDeprovisioned = Own + "member:deprovisioned";
-    public const string PoliciesChanged = Own + "policy:changed";
+    public const string PolicyAttached = Own + "policy:attached";
+    public const string PolicyDetached = Own + "policy:detached";
     public const string LockoutRefused = Own + "guard:lockout-refused";
 
     /// <summary>Every URI this server emits; qualified ones come as <c>:notice</c> and <c>:full</c>.</summary>
@@ -38,7 +39,8 @@ public static class ProvisioningEvents
         Deactivate,
         MemberProvisioned,
         MemberDeprovisioned,
-        PoliciesChanged,
+        PolicyAttached,
+        PolicyDetached,
         LockoutRefused,
     ];
 
@@ -87,6 +89,8 @@ public static class ProvisioningEvents
                         operation = change.Operation,
                         membersAdded = change.MembersAdded,
                         membersRemoved = change.MembersRemoved,
+                        policiesAttached = change.PoliciesAttached,
+                        policiesDetached = change.PoliciesDetached,
                         rules = change.Rules,
                         refusal = change.Refusal,
                     }
@@ -111,7 +115,16 @@ public static class ProvisioningEvents
                 yield return Patch;
                 break;
             case AuditActions.UpdateUserGroup or AuditActions.UpdateMember when change.Attributes.Contains("Policies"):
-                yield return PoliciesChanged;
+                if (change.PoliciesAttached > 0)
+                {
+                    yield return PolicyAttached;
+                }
+
+                if (change.PoliciesDetached > 0)
+                {
+                    yield return PolicyDetached;
+                }
+
                 break;
             case AuditActions.UpdateUserGroup:
                 yield return Patch;

@@ -69,6 +69,10 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
         return policies;
     }
 
+    /// <summary>What makes two policies the same grant: access, roles and scope.</summary>
+    private static string Signature(Policy policy) =>
+        $"{policy.Access}|{string.Join(',', policy.PermissionGroupIds.Order(StringComparer.Ordinal))}|{policy.ResourceGroupId}";
+
     /// <summary>Swaps the owner's policies for the new ones in one transaction, through the lockout guard.</summary>
     private async Task ReplaceGuardedAsync(
         ChangeDescription change,
@@ -77,7 +81,15 @@ public sealed class PolicyAssignments(ScimDbContext db, AuditLog audit, SuperAdm
         CancellationToken cancellationToken
     )
     {
-        change = change with { Attributes = ["Policies"], Details = Describe(policies) };
+        var before = (await db.Policies.AsNoTracking().Where(owned).ToListAsync(cancellationToken)).Select(Signature).ToList();
+        var after = policies.Select(Signature).ToList();
+        change = change with
+        {
+            Attributes = ["Policies"],
+            Details = Describe(policies),
+            PoliciesAttached = after.Count(p => !before.Contains(p, StringComparer.Ordinal)),
+            PoliciesDetached = before.Count(p => !after.Contains(p, StringComparer.Ordinal)),
+        };
         await guard.CommitGuardedAsync(
             change,
             LockoutCheck.WhenLockoutPreventionIsOn,

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Events;
+using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Tests.Infrastructure;
 using ScimProvisioning.Domain.Users;
 
@@ -84,6 +85,24 @@ public sealed class OutboxTests
         await world.Users.DeleteAsync(DomainWorld.Actor, await world.TrackedUserAsync("gone@example.com"), default);
 
         Assert.Equal(ProvisioningEvents.Delete, (await TypesAsync(world, created.Id)).Last());
+    }
+
+    [Fact]
+    public async Task Replacing_a_members_policies_announces_what_was_attached_and_detached()
+    {
+        await using var world = await DomainWorld.CreateAsync();
+        await world.ProvisionAsync("jane@example.com");
+        var member = await world.MemberOfAsync("jane@example.com");
+        var scope = await world.Db.ResourceGroups.FirstAsync(r => r.AccountId == world.AccountId);
+        var administrator = PermissionGroupCatalog.All.First(r => r.Name == "Administrator");
+        PolicyDraft[] allow = [new(PolicyAccess.Allow, [administrator.Id], scope.Id, null)];
+        var before = (await TypesAsync(world)).Count;
+
+        await world.Policies.ReplaceMemberPoliciesAsync(DomainWorld.Actor, member, allow, AuditActions.UpdateMember, default);
+        await world.Policies.ReplaceMemberPoliciesAsync(DomainWorld.Actor, member, allow, AuditActions.UpdateMember, default);
+        await world.Policies.ReplaceMemberPoliciesAsync(DomainWorld.Actor, member, [], AuditActions.UpdateMember, default);
+
+        Assert.Equal([ProvisioningEvents.PolicyAttached, ProvisioningEvents.PolicyDetached], (await TypesAsync(world)).Skip(before));
     }
 
     [Fact]

@@ -127,6 +127,30 @@ def authentik(s):
     s.send("DELETE", f"/Groups/{group}")
 
 
+def wait_until_ready():
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/ready") as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    raise SystemExit("the server did not become ready")
+
+
+def wait_until_written(account):
+    """The recorder writes off the request path: wait until its queue is empty."""
+    url = f"http://127.0.0.1:{PORT}/client/v4/accounts/{account['accountId']}/provisioning_log/status"
+    request = urllib.request.Request(url, headers={"Authorization": "Bearer " + account["adminToken"]})
+    for _ in range(300):
+        with urllib.request.urlopen(request) as response:
+            if json.load(response)["result"]["queue_depth"] == 0:
+                time.sleep(1)
+                return
+        time.sleep(0.2)
+
+
 def main():
     work = tempfile.mkdtemp(prefix="scim-sessions-")
     env = dict(os.environ, ConnectionStrings__Scim=f"Data Source={work}/scim.db", Scim__Profile="Standard")
@@ -137,10 +161,10 @@ def main():
            "--urls", f"http://127.0.0.1:{PORT}"]
     server = subprocess.Popen(run, env=dict(env, Bootstrap__PrintTokensOnStartup="false"), stdout=subprocess.DEVNULL)
     try:
-        time.sleep(8)
+        wait_until_ready()
         for (name, play, agent), account in zip(sessions, accounts):
             play(Session(account["accountId"], account["scimToken"], agent))
-        time.sleep(2)
+        wait_until_written(accounts[0])
         for (name, _, _), account in zip(sessions, accounts):
             url = f"http://127.0.0.1:{PORT}/client/v4/accounts/{account['accountId']}/provisioning_log/export"
             request = urllib.request.Request(url, headers={"Authorization": "Bearer " + account["adminToken"]})
