@@ -265,6 +265,12 @@ public static class CommandLine
             return Usage();
         }
 
+        // `dotnet run --project` starts the program in the project's directory: a relative path means the caller's.
+        if (!File.Exists(file) && !Path.IsPathRooted(file) && Environment.GetEnvironmentVariable("PWD") is { Length: > 0 } caller)
+        {
+            file = Path.Combine(caller, file);
+        }
+
         if (!File.Exists(file))
         {
             await Console.Error.WriteLineAsync($"error: no file '{file}'");

@@ -243,7 +243,8 @@ public sealed class EventDispatcher(
             if (receiver.Kind == EventReceiverKinds.Push)
             {
                 var set = SecurityEventTokens.Sign(SecurityEventTokens.Claims(e, receiver, options.Value.Issuer, data), receiver);
-                request.Content = new StringContent(set, Encoding.ASCII, SecurityEventTokens.MediaType);
+                request.Content = new StringContent(set, Encoding.ASCII);
+                request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(SecurityEventTokens.MediaType);
                 request.Headers.Accept.ParseAdd("application/json");
             }
             else
