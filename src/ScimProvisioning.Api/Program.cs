@@ -2,19 +2,61 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using ScimProvisioning.Api;
 using ScimProvisioning.Api.Admin;
 using ScimProvisioning.Api.Cli;
+using ScimProvisioning.Api.Hosting;
 using ScimProvisioning.Api.Scim;
+using ScimProvisioning.Api.Telemetry;
 using Serilog;
 
-var commandLineMode = CommandLine.IsVerb(args);
+// The command line is checked before anything starts: a typo is an error with the help, never a server on port 5000.
+var command = CliGrammar.Parse(args, out var commandLineError);
+if (command.Help || commandLineError is not null)
+{
+    var help = command.Help ? Console.Out : Console.Error;
+    if (commandLineError is not null)
+    {
+        help.WriteLine($"error: {commandLineError}");
+        help.WriteLine();
+    }
+
+    help.Write(CliGrammar.HelpText());
+    return command.Help ? 0 : 2;
+}
+
+var commandLineMode = command.Verb is not null;
 var builder = WebApplication.CreateBuilder(
-    new WebApplicationOptions { Args = CommandLine.ConfigurationArguments(args), ContentRootPath = ApplicationDirectory.ContentRoot(args) }
+    new WebApplicationOptions { Args = CliGrammar.ConfigurationArguments(args), ContentRootPath = ApplicationDirectory.ContentRoot(args) }
 );
-builder.AddScimServer(commandLineMode);
+try
+{
+    builder.AddScimServer(commandLineMode);
+}
+catch (ConfigurationException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
 var app = builder.Build();
 
 if (commandLineMode)
 {
-    return await CommandLine.RunAsync(app.Services, args);
+    return await CommandLine.RunAsync(app.Services, command);
+}
+
+// Behind a proxy: scheme, host, client address and path prefix from the proxies named in Server:TrustedProxies only.
+if (app.Services.GetService<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>() is { } forwarded)
+{
+    app.UseForwardedHeaders(forwarded);
+}
+
+// GET /metrics on the Prometheus port of Telemetry:Prometheus:Url, and nothing else there; off unless configured.
+app.UseScimMetricsEndpoint();
+
+// A public address with a path (https://example.com/scim) is also served below that path, for proxies that keep it.
+var publicAddress = app.Services.GetRequiredService<PublicAddress>();
+if (publicAddress.PathBase.HasValue)
+{
+    app.UsePathBase(publicAddress.PathBase);
 }
 
 app.Use(
@@ -42,7 +84,11 @@ app.Use(
 );
 
 // Request logging wraps the exception handler, so it logs the status the client really got.
-app.UseSerilogRequestLogging(options => options.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+app.UseSerilogRequestLogging(options =>
+{
+    options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
+    options.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("RequestId", http.TraceIdentifier);
+});
 
 // The flight recorder sees each SCIM request's final answer, errors included, so it wraps the exception handler.
 app.UseMiddleware<ScimProvisioning.Api.Recording.RecordingMiddleware>();
@@ -67,7 +113,7 @@ app.Use(
     {
         if (context.Request.Path.Equals("/dashboard", StringComparison.Ordinal))
         {
-            context.Response.Redirect("/dashboard/");
+            context.Response.Redirect(publicAddress.Root(context.Request) + "/dashboard/");
             return;
         }
 

@@ -43,6 +43,7 @@ public static class RateLimiting
                     ? wait
                     : TimeSpan.FromSeconds(options.WindowSeconds);
                 var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
+                context.HttpContext.RequestServices.GetRequiredService<Telemetry.ScimMetrics>().RateLimited();
                 var headers = context.HttpContext.Response.Headers;
                 headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 headers["x-ratelimit-limit"] = options.PermitLimit.ToString(CultureInfo.InvariantCulture);

@@ -14,6 +14,7 @@ using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Users;
 using Serilog;
 using Serilog.Events;
+using ScimProvisioning.Api.Telemetry;
 
 namespace ScimProvisioning.Api;
 
@@ -22,6 +23,7 @@ public static class ServiceSetup
     public static WebApplicationBuilder AddScimServer(this WebApplicationBuilder builder, bool commandLineMode)
     {
         var configuration = builder.Configuration;
+        ConsoleLogging.Format(configuration); // an unknown format stops the start here, with a message
         builder.Host.UseSerilog(
             (context, services, logger) =>
                 logger
@@ -36,12 +38,29 @@ public static class ServiceSetup
                     .ReadFrom.Configuration(context.Configuration)
                     .Enrich.FromLogContext()
                     // Verbs print results on stdout; their logs go to stderr.
-                    .WriteTo.Console(standardErrorFromLevel: commandLineMode ? LogEventLevel.Verbose : null)
+                    .WriteToConsole(context.Configuration, commandLineMode)
                     // Extra sinks registered in DI (the tests capture the log this way to prove no secret reaches it).
                     .WriteTo.Sink(new SinkFanOut(services.GetServices<Serilog.Core.ILogEventSink>().ToList())),
             // Each host keeps its own logger (several run side by side in the tests); the static one is left alone.
             preserveStaticLogger: true
         );
+
+        var server = Hosting.PublicAddress.Read(configuration);
+        builder.Services.AddSingleton(server);
+        builder.Services.AddSingleton(new Hosting.PublicAddress(server));
+        if (Hosting.PublicAddress.ForwardedHeaders(server) is { } forwarded)
+        {
+            builder.Services.AddSingleton(forwarded);
+        }
+
+        if (commandLineMode)
+        {
+            builder.Services.AddSingleton<Telemetry.ScimMetrics>();
+        }
+        else
+        {
+            builder.AddScimTelemetry();
+        }
 
         var scimOptions = configuration.GetSection(ScimOptions.Section).Get<ScimOptions>() ?? new ScimOptions();
         builder.Services.Configure<ScimOptions>(configuration.GetSection(ScimOptions.Section));
@@ -130,6 +149,36 @@ public static class ServiceSetup
             });
         });
         return builder;
+    }
+}
+
+internal static class ConsoleLogging
+{
+    /// <summary>
+    /// <c>Logging:Format</c>: <c>text</c> (default) or <c>json</c> — one JSON object per line (Serilog's compact format:
+    /// <c>@t</c>, <c>@m</c>, <c>@l</c>, <c>@tr</c> trace id, <c>@sp</c> span id, <c>RequestId</c> and the event's properties).
+    /// Verbs print results on stdout, so their logs go to stderr.
+    /// </summary>
+    public static LoggerConfiguration WriteToConsole(this LoggerConfiguration logger, IConfiguration configuration, bool commandLineMode)
+    {
+        LogEventLevel? toStandardError = commandLineMode ? LogEventLevel.Verbose : null;
+        return Format(configuration)
+            ? logger.WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter(), standardErrorFromLevel: toStandardError)
+            : logger.WriteTo.Console(standardErrorFromLevel: toStandardError);
+    }
+
+    /// <summary>True for <c>json</c>, false for <c>text</c> or nothing; anything else is a configuration error.</summary>
+    public static bool Format(IConfiguration configuration)
+    {
+        var format = configuration["Logging:Format"]?.Trim();
+        if (string.IsNullOrEmpty(format) || string.Equals(format, "text", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return string.Equals(format, "json", StringComparison.OrdinalIgnoreCase)
+            ? true
+            : throw new Hosting.ConfigurationException($"Logging:Format '{format}' is neither text nor json.");
     }
 }
 

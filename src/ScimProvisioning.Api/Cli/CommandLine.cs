@@ -14,40 +14,24 @@ using ScimProvisioning.Domain.Tokens;
 namespace ScimProvisioning.Api.Cli;
 
 /// <summary>
-/// Verbs of the server program: <c>bootstrap --json</c>, <c>tokens create</c>, <c>migrate</c>. Results go to stdout;
-/// logs go to stderr, so <c>bootstrap --json</c> prints nothing but its JSON.
+/// Runs the verbs of the server program (<see cref="CliGrammar"/> has the table). Results go to stdout; logs go to
+/// stderr, so <c>bootstrap --json</c> prints nothing but its JSON.
 /// </summary>
 public static class CommandLine
 {
-    public static readonly string[] Verbs = ["bootstrap", "tokens", "migrate", "seed", "accounts", "compat-report", "replay"];
-
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Only <c>--Section:Key=value</c> style arguments reach ASP.NET configuration; verb options do not.</summary>
-    public static string[] ConfigurationArguments(string[] args) =>
-        IsVerb(args)
-            ? args.Where(a =>
-                    a.StartsWith("--", StringComparison.Ordinal)
-                    && a.Contains('=', StringComparison.Ordinal)
-                    && a.Contains(':', StringComparison.Ordinal)
-                )
-                .ToArray()
-            : args;
-
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    public static async Task<int> RunAsync(IServiceProvider services, CliCommand command)
     {
         try
         {
-            return args[0].ToLowerInvariant() switch
+            return command.Verb!.Name switch
             {
                 "migrate" => await MigrateAsync(services),
-                "bootstrap" => await BootstrapAsync(services, args),
-                "tokens" when args.Length > 1 && args[1] == "create" => await CreateTokenAsync(services, args),
-                "seed" => await SeedAsync(services, args),
-                "accounts" when args.Length > 1 && args[1] == "create" => await CreateAccountAsync(services, args),
-                "compat-report" => await CompatReportAsync(services, args),
-                "replay" => await ReplayAsync(args),
-                _ => Usage(),
+                "bootstrap" => await BootstrapAsync(services, command),
+                "tokens" => await CreateTokenAsync(services, command),
+                "seed" => await SeedAsync(services, command),
+                "accounts" => await CreateAccountAsync(services, command),
+                "compat-report" => await CompatReportAsync(services, command),
+                _ => await ReplayAsync(command),
             };
         }
         catch (DomainException e)
@@ -65,7 +49,7 @@ public static class CommandLine
         return 0;
     }
 
-    private static async Task<int> BootstrapAsync(IServiceProvider services, string[] args)
+    private static async Task<int> BootstrapAsync(IServiceProvider services, CliCommand command)
     {
         using var scope = services.CreateScope();
         await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
@@ -90,7 +74,7 @@ public static class CommandLine
             null,
             CancellationToken.None
         );
-        if (args.Contains("--json", StringComparer.Ordinal))
+        if (command.Flag("--json"))
         {
             Console.Out.WriteLine(
                 JsonSerializer.Serialize(
@@ -113,16 +97,16 @@ public static class CommandLine
         return 0;
     }
 
-    private static async Task<int> CreateTokenAsync(IServiceProvider services, string[] args)
+    private static async Task<int> CreateTokenAsync(IServiceProvider services, CliCommand command)
     {
-        var account = Option(args, "--account");
-        var permission = Option(args, "--permission");
-        var expires = Option(args, "--expires");
-        var name = Option(args, "--name");
+        var account = command.Option("--account");
+        var permission = command.Option("--permission");
+        var expires = command.Option("--expires");
+        var name = command.Option("--name");
         var permissions = permission is null ? null : TokenPermissions.ForShorthand(permission);
         if (account is null || permissions is null)
         {
-            return Usage();
+            return Usage($"--permission '{permission}' is not scim, admin, read, tokens or a list of permission names");
         }
 
         DateTime? expiresOn = null;
@@ -153,13 +137,13 @@ public static class CommandLine
 
     /// <summary><c>accounts create [--name NAME] [--admin-email EMAIL]</c>: a new account; prints its id and fresh tokens as
     /// JSON.</summary>
-    private static async Task<int> CreateAccountAsync(IServiceProvider services, string[] args)
+    private static async Task<int> CreateAccountAsync(IServiceProvider services, CliCommand command)
     {
         using var scope = services.CreateScope();
         await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
         var account = await scope
             .ServiceProvider.GetRequiredService<AccountSetup>()
-            .CreateAsync(Option(args, "--name") ?? "Account", Option(args, "--admin-email") ?? "admin@example.com", CancellationToken.None);
+            .CreateAsync(command.Option("--name") ?? "Account", command.Option("--admin-email") ?? "admin@example.com", CancellationToken.None);
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
         var scim = await tokens.CreateAsync(
             Actor.System,
@@ -190,20 +174,20 @@ public static class CommandLine
         return 0;
     }
 
-    private static async Task<int> SeedAsync(IServiceProvider services, string[] args)
+    private static async Task<int> SeedAsync(IServiceProvider services, CliCommand command)
     {
-        var account = Option(args, "--account");
+        var account = command.Option("--account");
         if (
             account is null
-            || !int.TryParse(Option(args, "--users") ?? "0", CultureInfo.InvariantCulture, out var users)
-            || !int.TryParse(Option(args, "--groups") ?? "0", CultureInfo.InvariantCulture, out var groups)
-            || !int.TryParse(Option(args, "--group-size") ?? "0", CultureInfo.InvariantCulture, out var groupSize)
+            || !int.TryParse(command.Option("--users") ?? "0", CultureInfo.InvariantCulture, out var users)
+            || !int.TryParse(command.Option("--groups") ?? "0", CultureInfo.InvariantCulture, out var groups)
+            || !int.TryParse(command.Option("--group-size") ?? "0", CultureInfo.InvariantCulture, out var groupSize)
             || users < 0
             || groups < 0
             || groupSize < 0
         )
         {
-            return Usage();
+            return Usage("--users, --groups and --group-size take whole numbers of zero or more");
         }
 
         using var scope = services.CreateScope();
@@ -228,14 +212,14 @@ public static class CommandLine
 
     /// <summary><c>compat-report --account ID [--since T] [--before T] [--json]</c>: would Cloudflare accept the recorded
     /// traffic.</summary>
-    private static async Task<int> CompatReportAsync(IServiceProvider services, string[] args)
+    private static async Task<int> CompatReportAsync(IServiceProvider services, CliCommand command)
     {
-        var account = Option(args, "--account");
+        var account = command.Option("--account");
         DateTime? since = null,
             before = null;
-        if (account is null || !TryTime(Option(args, "--since"), out since) || !TryTime(Option(args, "--before"), out before))
+        if (account is null || !TryTime(command.Option("--since"), out since) || !TryTime(command.Option("--before"), out before))
         {
-            return Usage();
+            return Usage("--since and --before take an ISO 8601 time (2026-12-01 or 2026-12-01T10:00:00Z)");
         }
 
         using var scope = services.CreateScope();
@@ -249,20 +233,20 @@ public static class CommandLine
 
         var report = await Recording.CompatibilityReport.BuildAsync(db, account, since, before, CancellationToken.None);
         Console.Out.Write(
-            args.Contains("--json") ? JsonSerializer.Serialize(report, Admin.CloudflareEnvelope.JsonOptions) + "\n" : report.ToText()
+            command.Flag("--json") ? JsonSerializer.Serialize(report, Admin.CloudflareEnvelope.JsonOptions) + "\n" : report.ToText()
         );
         return 0;
     }
 
     /// <summary><c>replay FILE --url URL --token TOKEN</c>: sends a recorded session; exit 1 when an answer differs.</summary>
-    private static async Task<int> ReplayAsync(string[] args)
+    private static async Task<int> ReplayAsync(CliCommand command)
     {
-        var file = args.Length > 1 && !args[1].StartsWith("--", StringComparison.Ordinal) ? args[1] : null;
-        var url = Option(args, "--url");
-        var token = Option(args, "--token");
+        var file = command.Positional;
+        var url = command.Option("--url");
+        var token = command.Option("--token");
         if (file is null || url is null || token is null || !Uri.TryCreate(url, UriKind.Absolute, out var baseUri))
         {
-            return Usage();
+            return Usage($"--url '{url}' is not an absolute URL");
         }
 
         // `dotnet run --project` starts the program in the project's directory: a relative path means the caller's.
@@ -319,30 +303,12 @@ public static class CommandLine
         return false;
     }
 
-    private static string? Option(string[] args, string name)
+    /// <summary>A value the grammar accepted but the verb cannot use: the error, then the help.</summary>
+    private static int Usage(string problem)
     {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static int Usage()
-    {
-        Console.Error.WriteLine(
-            """
-            usage:
-              ScimProvisioning.Api                          run the server
-              ScimProvisioning.Api migrate                  apply database migrations
-              ScimProvisioning.Api bootstrap [--json]       create schema and default account; print account id and fresh tokens
-              ScimProvisioning.Api tokens create --account ID --permission scim|admin|read|tokens|"NAME, NAME"
-                                   [--expires 30d|2027-01-01] [--name NAME]
-              ScimProvisioning.Api accounts create [--name NAME] [--admin-email EMAIL]   a new account, with fresh tokens (JSON)
-              ScimProvisioning.Api seed --account ID --users N [--groups G --group-size M]   fill an account for benchmarks
-              ScimProvisioning.Api compat-report --account ID [--since TIME] [--before TIME] [--json]
-                                   would Cloudflare accept the recorded SCIM traffic (docs/recorder.md)
-              ScimProvisioning.Api replay FILE --url SCIM_BASE_URL --token TOKEN
-                                   send a recorded session (JSON lines) and print where the answers differ
-            """
-        );
+        Console.Error.WriteLine($"error: {problem}");
+        Console.Error.WriteLine();
+        Console.Error.Write(CliGrammar.HelpText());
         return 2;
     }
 }

@@ -25,7 +25,9 @@ public sealed class EventDispatcher(
     IScimProfile profile,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<EventDispatcher> logger
+    ILogger<EventDispatcher> logger,
+    Telemetry.ScimMetrics metrics,
+    Hosting.PublicAddress publicAddress
 ) : BackgroundService
 {
     private const int PerReceiverBatch = 50;
@@ -34,6 +36,7 @@ public sealed class EventDispatcher(
         Timeout = Timeout.InfiniteTimeSpan,
     };
     private DateTime nextPrune = DateTime.MinValue;
+    private DateTime nextCount = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -92,6 +95,7 @@ public sealed class EventDispatcher(
             }
 
             await PruneIfDueAsync(db, cancellationToken);
+            await CountIfDueAsync(db, receivers.Count, cancellationToken);
         }
 
         await Task.WhenAll(receivers.Where(r => r.Kind != EventReceiverKinds.Poll).Select(r => DeliverAsync(r, cancellationToken)));
@@ -184,6 +188,7 @@ public sealed class EventDispatcher(
             delivery.Attempts++;
             if (error is null)
             {
+                metrics.Delivery("delivered");
                 delivery.Status = DeliveryStatuses.Delivered;
                 delivery.DeliveredAt = clock.GetUtcNow().UtcDateTime;
                 delivery.LastError = null;
@@ -194,6 +199,7 @@ public sealed class EventDispatcher(
                 if (error.Permanent || delivery.Attempts >= options.Value.MaxAttempts)
                 {
                     delivery.Status = DeliveryStatuses.Parked;
+                    metrics.Delivery("parked");
                     logger.LogWarning(
                         "Event {EventId} parked for receiver {ReceiverId} after {Attempts} attempts: {Error}",
                         e.Id,
@@ -205,6 +211,7 @@ public sealed class EventDispatcher(
                 else
                 {
                     delivery.NextAttemptAt = clock.GetUtcNow().UtcDateTime + Backoff(delivery.Attempts);
+                    metrics.Delivery("retry");
                 }
             }
 
@@ -288,13 +295,38 @@ public sealed class EventDispatcher(
         if (e.ResourceType == UserProvisioning.ResourceType)
         {
             var view = await UserReads.ReadAsync(db, e.AccountId, e.ResourceId, cancellationToken);
-            return view is null ? null : UserResourceMapper.ToResource(view.User, profile, "", view.Groups);
+            return view is null ? null : UserResourceMapper.ToResource(view.User, profile, BaseUrl(e), view.Groups);
         }
 
         var group = await db
             .UserGroups.AsNoTracking()
             .FirstOrDefaultAsync(g => g.AccountId == e.AccountId && g.Id == e.ResourceId, cancellationToken);
-        return group is null ? null : GroupResourceMapper.ToResource(group, profile, "", null);
+        return group is null ? null : GroupResourceMapper.ToResource(group, profile, BaseUrl(e), null);
+    }
+
+    /// <summary>Full events locate the resource at the public address when one is configured, else relative to the base.</summary>
+    private string BaseUrl(OutboxEvent e) =>
+        publicAddress.IsConfigured ? $"{publicAddress.Root((string?)null)}/client/v4/accounts/{e.AccountId}/scim/v2" : "";
+
+    /// <summary>The backlog for the <c>scim.events.pending</c> and <c>scim.events.parked</c> gauges, every few seconds.</summary>
+    private async Task CountIfDueAsync(ScimDbContext db, int receivers, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now < nextCount)
+        {
+            return;
+        }
+
+        nextCount = now.AddSeconds(5);
+        if (receivers == 0)
+        {
+            metrics.Outbox(0, 0);
+            return;
+        }
+
+        var pending = await db.EventDeliveries.LongCountAsync(d => d.Status == DeliveryStatuses.Pending, cancellationToken);
+        var parked = await db.EventDeliveries.LongCountAsync(d => d.Status == DeliveryStatuses.Parked, cancellationToken);
+        metrics.Outbox(pending, parked);
     }
 
     private async Task PruneIfDueAsync(ScimDbContext db, CancellationToken cancellationToken)

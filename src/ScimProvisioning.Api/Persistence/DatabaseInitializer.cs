@@ -14,7 +14,7 @@ namespace ScimProvisioning.Api.Persistence;
 /// <summary>
 /// On start: applies migrations (unless <c>Database:MigrateOnStartup=false</c>), creates the default account on an
 /// empty database, and — once the server listens — prints the SCIM base URL and fresh tokens to the console
-/// (never to the log).
+/// (never to the log; with JSON logs the base URL is logged and no token is printed).
 /// </summary>
 public sealed class DatabaseInitializer(
     IServiceScopeFactory scopes,
@@ -22,6 +22,8 @@ public sealed class DatabaseInitializer(
     IOptions<BootstrapOptions> bootstrap,
     IHostApplicationLifetime lifetime,
     IServer server,
+    Hosting.PublicAddress publicAddress,
+    IConfiguration configuration,
     ILogger<DatabaseInitializer> logger
 ) : IHostedService
 {
@@ -39,7 +41,18 @@ public sealed class DatabaseInitializer(
             .EnsureDefaultAccountAsync(bootstrap.Value.SuperAdministratorEmail, cancellationToken, bootstrap.Value.SuperAdministratorName);
         logger.LogInformation("Default account {AccountId} is ready", account.Id);
 
-        if (bootstrap.Value.PrintTokensOnStartup)
+        if (ConsoleLogging.Format(configuration))
+        {
+            // JSON logs are for a log pipeline: the base URL goes there as an event; tokens never do (use `tokens create`).
+            lifetime.ApplicationStarted.Register(() =>
+                logger.LogInformation(
+                    "SCIM base URL {ScimBaseUrl} (issue tokens with the tokens create verb)",
+                    $"{publicAddress.Root(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault())}"
+                        + $"/client/v4/accounts/{account.Id}/scim/v2"
+                )
+            );
+        }
+        else if (bootstrap.Value.PrintTokensOnStartup)
         {
             lifetime.ApplicationStarted.Register(() => PrintConnectionDetails(account.Id));
         }
@@ -73,7 +86,7 @@ public sealed class DatabaseInitializer(
             )
             .GetAwaiter()
             .GetResult();
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:5000";
+        var address = publicAddress.Root(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault());
         var output = Console.Out;
         output.WriteLine();
         output.WriteLine("ScimProvisioning is running.");

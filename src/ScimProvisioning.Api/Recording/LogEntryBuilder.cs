@@ -81,12 +81,7 @@ public static class LogEntryBuilder
             ResourceId = ResourceId(shape, exchange, recording),
             Shape = shape.Text,
             Status = exchange.Status,
-            Outcome = exchange.Status switch
-            {
-                < 400 => "success",
-                < 500 => "refused",
-                _ => "failed",
-            },
+            Outcome = Telemetry.ScimMetrics.Outcome(exchange.Status),
             DurationMs = Math.Round(exchange.DurationMs, 3),
             RequestBody = redactedRequest,
             RequestTruncated = exchange.RequestTruncated,

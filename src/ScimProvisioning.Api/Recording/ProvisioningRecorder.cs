@@ -17,7 +17,8 @@ public sealed class ProvisioningRecorder(
     IOptions<RecorderOptions> options,
     IScimProfile profile,
     TimeProvider clock,
-    ILogger<ProvisioningRecorder> logger
+    ILogger<ProvisioningRecorder> logger,
+    Telemetry.ScimMetrics metrics
 ) : BackgroundService
 {
     private readonly RecordingQueue<RecordedExchange> queue = new(Math.Max(options.Value.QueueCapacity, 1));
@@ -50,6 +51,7 @@ public sealed class ProvisioningRecorder(
             Interlocked.Add(ref queuedBytes, -bytes);
             Interlocked.Increment(ref droppedForBytes);
             Interlocked.Increment(ref settled);
+            CountOperation(exchange);
             return;
         }
 
@@ -57,11 +59,27 @@ public sealed class ProvisioningRecorder(
         {
             Interlocked.Add(ref queuedBytes, -bytes);
             Interlocked.Increment(ref settled);
+            CountOperation(exchange);
         }
     }
 
     /// <summary>Whether an entry would be queued now; when not, the request is served without copying anything.</summary>
     public bool HasRoom => queue.Depth < options.Value.QueueCapacity && Interlocked.Read(ref queuedBytes) < options.Value.MaxQueuedBytes;
+
+    /// <summary>
+    /// Counts a SCIM request in the <c>scim.operations</c> metric when it is not recorded (a recorded one is counted as
+    /// its entry is built, with the IdP the entry names); the IdP then comes from the User-Agent and URL alone.
+    /// </summary>
+    public void CountOperation(string method, string path, int status, string? userAgent, string? query) =>
+        metrics.Operation(
+            RequestShape.Of(method, path, null, null).Resource,
+            method,
+            Telemetry.ScimMetrics.Outcome(status),
+            DialectDetector.Detect(userAgent, query, null).Dialect.Name()
+        );
+
+    private void CountOperation(RecordedExchange exchange) =>
+        CountOperation(exchange.Method, exchange.Path, exchange.Status, exchange.UserAgent, exchange.Query);
 
     /// <summary>Counts a request that was not recorded because the queue was full.</summary>
     public void CountDropped() => Interlocked.Increment(ref droppedForBytes);
@@ -149,9 +167,11 @@ public sealed class ProvisioningRecorder(
                     var name = exchange.TokenId is null ? null : tokenNames.GetValueOrDefault(exchange.TokenId);
                     var entry = LogEntryBuilder.Build(exchange, profile, name, options.Value.MaxBodyBytes, Remembered(exchange.TokenId));
                     entries.Add(entry);
+                    metrics.Operation(entry.Resource, entry.Method, entry.Outcome, entry.Dialect);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    CountOperation(exchange);
                     Interlocked.Increment(ref failed);
                     logger.LogWarning(e, "The recorder could not read a {Method} request; it is not logged", exchange.Method);
                 }

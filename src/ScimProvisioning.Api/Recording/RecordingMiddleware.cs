@@ -21,21 +21,23 @@ public sealed class RecordingMiddleware(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!options.Value.Enabled || !TryScimPath(context.Request.Path, out var accountId, out var path))
+        if (!TryScimPath(context.Request.Path, out var accountId, out var path))
         {
             await next(context);
             return;
         }
 
-        if (!recorder.HasRoom)
+        if (!options.Value.Enabled || !recorder.HasRoom)
         {
-            // The writer is behind: serve the request without copying its bodies, and count what is not recorded.
+            // Not recording, or the writer is behind: serve the request without copying its bodies, and count what is
+            // not recorded.
             await next(context);
-            if (RecordedFor(context, accountId))
+            if (options.Value.Enabled && RecordedFor(context, accountId))
             {
                 recorder.CountDropped();
             }
 
+            recorder.CountOperation(context.Request.Method, path, context.Response.StatusCode, UserAgent(context), Query(context));
             return;
         }
 
@@ -66,7 +68,12 @@ public sealed class RecordingMiddleware(
             context.Response.Body = originalResponse;
             context.Features.Set<RequestRecording>(null);
             var user = context.User;
-            if (RecordedFor(context, accountId))
+            if (!RecordedFor(context, accountId))
+            {
+                // Someone else's or nobody's token: not in the log, still an operation the metrics count.
+                recorder.CountOperation(context.Request.Method, path, status, UserAgent(context), Query(context));
+            }
+            else
             {
                 var headers = context.Request.Headers;
                 recorder.Enqueue(
@@ -74,10 +81,10 @@ public sealed class RecordingMiddleware(
                         accountId,
                         occurredAt,
                         user.TokenId(),
-                        headers.UserAgent.Count == 0 ? null : headers.UserAgent.ToString(),
+                        UserAgent(context),
                         context.Request.Method,
                         path,
-                        context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null,
+                        Query(context),
                         headers.IfMatch.Count > 0 || headers.IfNoneMatch.Count > 0,
                         status,
                         Stopwatch.GetElapsedTime(started).TotalMilliseconds,
@@ -91,6 +98,11 @@ public sealed class RecordingMiddleware(
             }
         }
     }
+
+    private static string? UserAgent(HttpContext context) =>
+        context.Request.Headers.UserAgent.Count == 0 ? null : context.Request.Headers.UserAgent.ToString();
+
+    private static string? Query(HttpContext context) => context.Request.QueryString.HasValue ? context.Request.QueryString.Value : null;
 
     /// <summary>Only a request authenticated by a token of the account it names is recorded in that account's log.</summary>
     private static bool RecordedFor(HttpContext context, string accountId) =>

@@ -39,7 +39,8 @@ public static class BulkEndpoints
         ScimUsers users,
         ScimGroups groups,
         ScimDbContext db,
-        ILoggerFactory logs
+        ILoggerFactory logs,
+        Telemetry.ScimMetrics metrics
     )
     {
         var log = logs.CreateLogger(typeof(BulkEndpoints));
@@ -123,7 +124,7 @@ public static class BulkEndpoints
                         ScimErrorTypes.InvalidValue,
                         $"bulkId '{unknown}' is not created by any POST in this request."
                     )
-                    : await ExecuteAsync(users, groups, db, log, Resolve(operation, created), created, scim.Recording);
+                    : await ExecuteAsync(users, groups, db, log, Resolve(operation, created), created, scim.Recording, metrics);
                 if (results[operation.Index]!["status"]!.GetValue<string>()[0] is '4' or '5')
                 {
                     errors++;
@@ -246,7 +247,8 @@ public static class BulkEndpoints
         ILogger log,
         Operation operation,
         Dictionary<string, string> created,
-        Recording.RequestRecording? recording
+        Recording.RequestRecording? recording,
+        Telemetry.ScimMetrics metrics
     )
     {
         var segments = operation.Path.Trim('/').Split('/');
@@ -297,6 +299,7 @@ public static class BulkEndpoints
             if (e is Domain.DomainException refused)
             {
                 recording?.Refused(refused.Rule, refused.Refusal);
+                metrics.Refused(refused);
             }
             var (status, scimType, detail, _) = ScimExceptionHandler.Map(e);
             if (status >= 500)

@@ -8,7 +8,12 @@ using ScimProvisioning.Domain.Audit;
 namespace ScimProvisioning.Api.Scim;
 
 /// <summary>What every SCIM handler needs to know about the request: account, actor, profile, base URL.</summary>
-public sealed class ScimContext(IHttpContextAccessor accessor, IOptions<ScimOptions> options, IScimProfile profile)
+public sealed class ScimContext(
+    IHttpContextAccessor accessor,
+    IOptions<ScimOptions> options,
+    IScimProfile profile,
+    Hosting.PublicAddress address
+)
 {
     private HttpContext Http => accessor.HttpContext ?? throw new InvalidOperationException("No current request.");
 
@@ -21,7 +26,8 @@ public sealed class ScimContext(IHttpContextAccessor accessor, IOptions<ScimOpti
 
     public Actor Actor => new(Http.User.TokenId() ?? "unknown");
 
-    public string BaseUrl => $"{Http.Request.Scheme}://{Http.Request.Host}{Http.Request.PathBase}/client/v4/accounts/{AccountId}/scim/v2";
+    /// <summary>The SCIM base URL as IdPs reach it (<see cref="Hosting.PublicAddress"/>).</summary>
+    public string BaseUrl => $"{address.Root(Http.Request)}/client/v4/accounts/{AccountId}/scim/v2";
 
     public CancellationToken Aborted => Http.RequestAborted;
 

@@ -9,7 +9,7 @@ namespace ScimProvisioning.Api.Scim;
 /// The one error mapper: protocol refusals (<see cref="ScimException"/>), business-rule refusals
 /// (<see cref="DomainException"/>) and anything unexpected become the documented error body — never a stack trace.
 /// </summary>
-public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) : IExceptionHandler
+public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger, Telemetry.ScimMetrics metrics) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -17,6 +17,7 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger) :
         if (exception is DomainException refused)
         {
             httpContext.Features.Get<Recording.RequestRecording>()?.Refused(refused.Rule, refused.Refusal);
+            metrics.Refused(refused);
         }
 
         if (status >= 500)
