@@ -118,6 +118,13 @@ public static class CliGrammar
     /// <summary>Top-level configuration keys a server may be given without a section (<c>--urls</c>, …).</summary>
     private static readonly string[] HostKeys = ["urls", "environment", "contentRoot", "applicationName", "http_ports", "https_ports", "AllowedHosts"];
 
+    /// <summary>The configuration sections the server reads; <c>--Scim=</c> (a section, empty) is configuration too.</summary>
+    private static readonly string[] Sections =
+    [
+        "Scim", "Database", "ConnectionStrings", "Auth", "Bootstrap", "RateLimit", "Guards", "Recorder", "Events", "Server",
+        "Telemetry", "Logging", "Kestrel", "Serilog",
+    ];
+
     private static readonly string[] HelpWords = ["--help", "-h", "-?", "help"];
 
     /// <summary>True when the first argument names a verb (a typo is not a verb, and fails <see cref="Parse"/>).</summary>
@@ -256,7 +263,10 @@ public static class CliGrammar
 
         var equals = arg.IndexOf('=', StringComparison.Ordinal);
         var key = equals < 0 ? arg[2..] : arg[2..equals];
-        var known = key.Contains(':', StringComparison.Ordinal) || (server && HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase));
+        var known =
+            key.Contains(':', StringComparison.Ordinal)
+            || (server && HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            || (equals >= 0 && Sections.Contains(key, StringComparer.OrdinalIgnoreCase));
         if (!known || key.StartsWith(':') || key.EndsWith(':'))
         {
             return false;

@@ -54,6 +54,53 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Help_prints_every_verb_on_stdout_and_exits_0()
+    {
+        var result = await RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var verb in ScimProvisioning.Api.Cli.CliGrammar.Verbs)
+        {
+            Assert.Contains(verb.Usage, result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("compat-reprt")]
+    [InlineData("--prot", "5000")]
+    [InlineData("compat-report")]
+    [InlineData("tokens", "create", "--account", "x", "--permision", "scim")]
+    public async Task A_typo_exits_2_with_the_error_and_the_help_and_starts_nothing(params string[] args)
+    {
+        var started = Stopwatch.StartNew();
+        var result = await RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("usage: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", result.Stdout);
+        Assert.DoesNotContain("Now listening", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Database), "nothing may touch the database");
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(30));
+    }
+
+    [Theory]
+    [InlineData("--Server:PublicBaseUrl=ftp://scim.example.com", "Server:PublicBaseUrl")]
+    [InlineData("--Server:TrustedProxies=10.0.0.0/33", "Server:TrustedProxies")]
+    [InlineData("--Logging:Format=xml", "Logging:Format")]
+    [InlineData("--Telemetry:Prometheus:Url=http://127.0.0.1", "Telemetry:Prometheus:Url")]
+    [InlineData("--Telemetry:Otlp:Endpoint=collector:4317", "Telemetry:Otlp:Endpoint")]
+    public async Task A_setting_the_server_cannot_use_stops_it_with_a_message(string setting, string key)
+    {
+        var result = await RunAsync(setting);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(key, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal); // a message, not a stack trace
+    }
+
+    [Fact]
     public async Task Tokens_create_issues_a_token_the_server_accepts()
     {
         var bootstrap = JsonNode.Parse((await RunAsync("bootstrap", "--json")).Stdout)!;
