@@ -8,13 +8,13 @@ using ScimProvisioning.Api.Scim;
 using ScimProvisioning.Api.Scim.Groups;
 using ScimProvisioning.Api.Scim.Profiles;
 using ScimProvisioning.Api.Scim.Users;
+using ScimProvisioning.Api.Telemetry;
 using ScimProvisioning.Domain.Accounts;
 using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Users;
 using Serilog;
 using Serilog.Events;
-using ScimProvisioning.Api.Telemetry;
 
 namespace ScimProvisioning.Api;
 

@@ -116,19 +116,41 @@ public static class CliGrammar
     ];
 
     /// <summary>Top-level configuration keys a server may be given without a section (<c>--urls</c>, …).</summary>
-    private static readonly string[] HostKeys = ["urls", "environment", "contentRoot", "applicationName", "http_ports", "https_ports", "AllowedHosts"];
+    private static readonly string[] HostKeys =
+    [
+        "urls",
+        "environment",
+        "contentRoot",
+        "applicationName",
+        "http_ports",
+        "https_ports",
+        "AllowedHosts",
+    ];
 
     /// <summary>The configuration sections the server reads; <c>--Scim=</c> (a section, empty) is configuration too.</summary>
     private static readonly string[] Sections =
     [
-        "Scim", "Database", "ConnectionStrings", "Auth", "Bootstrap", "RateLimit", "Guards", "Recorder", "Events", "Server",
-        "Telemetry", "Logging", "Kestrel", "Serilog",
+        "Scim",
+        "Database",
+        "ConnectionStrings",
+        "Auth",
+        "Bootstrap",
+        "RateLimit",
+        "Guards",
+        "Recorder",
+        "Events",
+        "Server",
+        "Telemetry",
+        "Logging",
+        "Kestrel",
+        "Serilog",
     ];
 
     private static readonly string[] HelpWords = ["--help", "-h", "-?", "help"];
 
     /// <summary>True when the first argument names a verb (a typo is not a verb, and fails <see cref="Parse"/>).</summary>
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Any(v => v.Name.Equals(args[0], StringComparison.OrdinalIgnoreCase));
+    public static bool IsVerb(string[] args) =>
+        args.Length > 0 && Verbs.Any(v => v.Name.Equals(args[0], StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Parses the arguments; an error message when they are not valid.</summary>
     public static CliCommand Parse(string[] args, out string? error)
@@ -212,7 +234,9 @@ public static class CliGrammar
                 continue;
             }
 
-            error = arg.StartsWith('-') ? $"unknown option '{arg}' for '{Spelled(verb)}'" : $"unexpected argument '{arg}' for '{Spelled(verb)}'";
+            error = arg.StartsWith('-')
+                ? $"unknown option '{arg}' for '{Spelled(verb)}'"
+                : $"unexpected argument '{arg}' for '{Spelled(verb)}'";
             return new CliCommand(verb, null, empty, false);
         }
 

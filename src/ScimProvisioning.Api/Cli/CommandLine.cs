@@ -143,7 +143,11 @@ public static class CommandLine
         await SchemaMigration.MigrateAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>());
         var account = await scope
             .ServiceProvider.GetRequiredService<AccountSetup>()
-            .CreateAsync(command.Option("--name") ?? "Account", command.Option("--admin-email") ?? "admin@example.com", CancellationToken.None);
+            .CreateAsync(
+                command.Option("--name") ?? "Account",
+                command.Option("--admin-email") ?? "admin@example.com",
+                CancellationToken.None
+            );
         var tokens = scope.ServiceProvider.GetRequiredService<TokenService>();
         var scim = await tokens.CreateAsync(
             Actor.System,

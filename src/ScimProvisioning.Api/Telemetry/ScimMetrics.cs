@@ -49,7 +49,11 @@ public sealed class ScimMetrics
         // The recorder is resolved when a reader collects, not before (it counts operations through this class).
         Recording.ProvisioningRecorder Recorder() => services.GetRequiredService<Recording.ProvisioningRecorder>();
         meter.CreateObservableGauge("scim.recorder.queue.depth", () => Recorder().Depth, description: "Exchanges waiting for the recorder");
-        meter.CreateObservableCounter("scim.recorder.dropped", () => Recorder().Dropped, description: "Exchanges not recorded (queue full)");
+        meter.CreateObservableCounter(
+            "scim.recorder.dropped",
+            () => Recorder().Dropped,
+            description: "Exchanges not recorded (queue full)"
+        );
         meter.CreateObservableCounter("scim.recorder.written", () => Recorder().Written, description: "Provisioning log entries written");
         meter.CreateObservableCounter("scim.recorder.failed", () => Recorder().Failed, description: "Entries lost to a failed write");
     }

@@ -85,8 +85,7 @@ public static class TelemetrySetup
                 tracing
                     .AddAspNetCoreInstrumentation(aspnet =>
                         aspnet.Filter = context =>
-                            !context.Request.Path.StartsWithSegments("/health")
-                            && !context.Request.Path.StartsWithSegments(MetricsPath)
+                            !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(MetricsPath)
                     )
                     // Statements are traced with their parameter placeholders, never their values.
                     .AddEntityFrameworkCoreInstrumentation()
@@ -104,9 +103,7 @@ public static class TelemetrySetup
             {
                 "grpc" => OtlpExportProtocol.Grpc,
                 "http/protobuf" or "http" => OtlpExportProtocol.HttpProtobuf,
-                var other => throw new ConfigurationException(
-                    $"Telemetry:Otlp:Protocol '{other}' is neither grpc nor http/protobuf."
-                ),
+                var other => throw new ConfigurationException($"Telemetry:Otlp:Protocol '{other}' is neither grpc nor http/protobuf."),
             };
             if (!Uri.TryCreate(otlp, UriKind.Absolute, out var collector) || collector.Scheme is not ("http" or "https"))
             {
@@ -192,7 +189,11 @@ public static class TelemetrySetup
             var ports = (configuration["http_ports"] ?? "")
                 .Split(';', StringSplitOptions.RemoveEmptyEntries)
                 .Select(p => $"http://*:{p.Trim()}")
-                .Concat((configuration["https_ports"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries).Select(p => $"https://*:{p.Trim()}"))
+                .Concat(
+                    (configuration["https_ports"] ?? "")
+                        .Split(';', StringSplitOptions.RemoveEmptyEntries)
+                        .Select(p => $"https://*:{p.Trim()}")
+                )
                 .ToList();
             urls = ports.Count > 0 ? string.Join(';', ports) : "http://localhost:5000";
         }

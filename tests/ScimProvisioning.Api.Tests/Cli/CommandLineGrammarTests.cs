@@ -81,7 +81,12 @@ public sealed class CommandLineGrammarTests
         foreach (var option in verb.Options)
         {
             Assert.True(command.Flag(option.Name), option.Name);
-            Assert.Equal(option.Value is null ? null : option.Required ? "value" : "optional", command.Option(option.Name));
+            Assert.Equal(
+                option.Value is null ? null
+                    : option.Required ? "value"
+                    : "optional",
+                command.Option(option.Name)
+            );
         }
 
         Assert.Equal(["--Database:Provider=Sqlite"], CliGrammar.ConfigurationArguments([.. args, "--Database:Provider=Sqlite"]));

@@ -38,7 +38,11 @@ public sealed class HttpsTests : IDisposable
         return environment;
     }
 
-    private static async Task<(HttpResponseMessage Response, JsonNode Body)> CreateUserAsync(HttpClient client, string scim, string userName)
+    private static async Task<(HttpResponseMessage Response, JsonNode Body)> CreateUserAsync(
+        HttpClient client,
+        string scim,
+        string userName
+    )
     {
         var response = await client.PostAsync(
             scim + "/Users",
@@ -108,7 +112,9 @@ public sealed class HttpsTests : IDisposable
         Assert.Equal(location, body["meta"]!["location"]!.GetValue<string>());
         var again = await idp.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        var listed = JsonNode.Parse(await (await idp.GetAsync(scim + "/Users?filter=userName%20eq%20%22proxied@example.com%22")).Content.ReadAsStringAsync())!;
+        var listed = JsonNode.Parse(
+            await (await idp.GetAsync(scim + "/Users?filter=userName%20eq%20%22proxied@example.com%22")).Content.ReadAsStringAsync()
+        )!;
         Assert.Equal(location, listed["Resources"]![0]!["meta"]!["location"]!.GetValue<string>());
 
         // The same claims sent straight to the server from another address (not the proxy) change nothing.
@@ -119,7 +125,11 @@ public sealed class HttpsTests : IDisposable
         stranger.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.66");
         var (forged, forgedBody) = await CreateUserAsync(stranger, scim, "stranger@example.com");
         Assert.StartsWith($"http://127.0.0.1:{serverPort}{scim}/Users/", forged.Headers.Location!.ToString(), StringComparison.Ordinal);
-        Assert.StartsWith($"http://127.0.0.1:{serverPort}{scim}/Users/", forgedBody["meta"]!["location"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"http://127.0.0.1:{serverPort}{scim}/Users/",
+            forgedBody["meta"]!["location"]!.GetValue<string>(),
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("[emerg]", nginx.ErrorLog(), StringComparison.Ordinal);
     }
 
@@ -131,8 +141,16 @@ public sealed class HttpsTests : IDisposable
         block = Replace(block, @"^\s*listen \[::\]:443 ssl http2;\n", "");
         block = Replace(block, @"listen 443 ssl http2;", $"listen 127.0.0.1:{nginxPort} ssl http2;");
         block = Replace(block, @"server_name scim\.example\.com;", "server_name scim.test;");
-        block = Replace(block, @"ssl_certificate\s+/etc/ssl/certs/scim\.example\.com\.pem;", $"ssl_certificate {certificate.CertificatePath};");
-        block = Replace(block, @"ssl_certificate_key /etc/ssl/private/scim\.example\.com\.key;", $"ssl_certificate_key {certificate.KeyPath};");
+        block = Replace(
+            block,
+            @"ssl_certificate\s+/etc/ssl/certs/scim\.example\.com\.pem;",
+            $"ssl_certificate {certificate.CertificatePath};"
+        );
+        block = Replace(
+            block,
+            @"ssl_certificate_key /etc/ssl/private/scim\.example\.com\.key;",
+            $"ssl_certificate_key {certificate.KeyPath};"
+        );
         block = Replace(block, @"proxy_pass http://127\.0\.0\.1:8080;", $"proxy_pass http://127.0.0.1:{serverPort};");
         return block;
     }

@@ -197,10 +197,7 @@ public sealed class PublicAddressTests
         Assert.True(urls.Count >= 10, $"only {urls.Count} URLs were emitted");
         var own = urls.Where(u => u.Contains("/client/v4/", StringComparison.Ordinal)).ToList();
         // The others are documentation links (RFCs, Cloudflare's docs): never a host of this server or its proxies.
-        Assert.All(
-            urls.Except(own),
-            url => Assert.DoesNotMatch("localhost|example\\.(com|net)", new Uri(url).Host)
-        );
+        Assert.All(urls.Except(own), url => Assert.DoesNotMatch("localhost|example\\.(com|net)", new Uri(url).Host));
         Assert.All(own, url => Assert.StartsWith($"{root}/client/v4/accounts/{accountId}/scim/v2/", url, StringComparison.Ordinal));
     }
 

@@ -43,13 +43,18 @@ public sealed class JsonLogTests : IDisposable
         var created = await client.PostAsync(
             scim + "/Users",
             new StringContent(
-                $$"""{"userName":"logged@example.com","emails":[{"value":"logged@example.com","primary":true}],"password":"{{password}}"}""",
+                $$"""
+                {"userName":"logged@example.com","emails":[{"value":"logged@example.com","primary":true}],"password":"{{password}}"}
+                """,
                 Encoding.UTF8,
                 "application/scim+json"
             )
         );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var malformed = await client.PostAsync(scim + "/Users", new StringContent("""{"userName":""", Encoding.UTF8, "application/scim+json"));
+        var malformed = await client.PostAsync(
+            scim + "/Users",
+            new StringContent("""{"userName":""", Encoding.UTF8, "application/scim+json")
+        );
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token[..^4] + "AAAA");
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(scim + "/Users")).StatusCode);
@@ -67,7 +72,10 @@ public sealed class JsonLogTests : IDisposable
         }
 
         Assert.NotEmpty(lines);
-        var events = lines.Where(l => l.Length > 0).Select(l => JsonNode.Parse(l) as JsonObject ?? throw new Xunit.Sdk.XunitException($"not JSON: {l}")).ToList();
+        var events = lines
+            .Where(l => l.Length > 0)
+            .Select(l => JsonNode.Parse(l) as JsonObject ?? throw new Xunit.Sdk.XunitException($"not JSON: {l}"))
+            .ToList();
         Assert.All(events, e => Assert.NotNull(e["@t"]));
         var requests = events.Where(e => e["RequestPath"]?.GetValue<string>() == scim + "/Users").ToList();
         Assert.Equal(3, requests.Count);

@@ -54,7 +54,9 @@ public sealed class MetricsTests : IDisposable
         foreach (var session in new[] { "okta", "entra" })
         {
             // One token per IdP, as in production: a request without clues takes its token's earlier IdP.
-            var token = (await ServerProcesses.RunVerbAsync(environment, "tokens", "create", "--account", account, "--permission", "scim")).Trim();
+            var token = (
+                await ServerProcesses.RunVerbAsync(environment, "tokens", "create", "--account", account, "--permission", "scim")
+            ).Trim();
             using var idp = new HttpClient();
             idp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var lines = Fixture(session);
@@ -63,7 +65,12 @@ public sealed class MetricsTests : IDisposable
             Assert.True(result.Differences.Count == 0, output.ToString());
             foreach (var entry in lines.Select(l => JsonNode.Parse(l)!))
             {
-                var key = Series(entry["resource"]!.GetValue<string>(), entry["method"]!.GetValue<string>(), entry["outcome"]!.GetValue<string>(), entry["idp"]!.GetValue<string>());
+                var key = Series(
+                    entry["resource"]!.GetValue<string>(),
+                    entry["method"]!.GetValue<string>(),
+                    entry["outcome"]!.GetValue<string>(),
+                    entry["idp"]!.GetValue<string>()
+                );
                 expected[key] = expected.GetValueOrDefault(key) + 1;
             }
         }
@@ -75,14 +82,18 @@ public sealed class MetricsTests : IDisposable
         var refused = await client.PatchAsync(
             $"{scim}/Users/{ownerId}",
             new StringContent(
-                """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}""",
+                """
+                {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                 "Operations":[{"op":"replace","path":"active","value":false}]}
+                """,
                 Encoding.UTF8,
                 "application/scim+json"
             )
         );
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         expected[Series("User", "GET", "success", "unknown")] = expected.GetValueOrDefault(Series("User", "GET", "success", "unknown")) + 1;
-        expected[Series("User", "PATCH", "refused", "unknown")] = expected.GetValueOrDefault(Series("User", "PATCH", "refused", "unknown")) + 1;
+        expected[Series("User", "PATCH", "refused", "unknown")] =
+            expected.GetValueOrDefault(Series("User", "PATCH", "refused", "unknown")) + 1;
 
         using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
         var samples = new List<PrometheusSample>();
@@ -109,7 +120,8 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(1, samples.Single(s => s.Name == "scim_rule_refusals_total" && s.Label_("rule") == "lockout-guard").Value);
         Assert.Contains(
             samples,
-            s => s.Name == "http_server_request_duration_seconds_count"
+            s =>
+                s.Name == "http_server_request_duration_seconds_count"
                 && s.Label_("http_route") == "/client/v4/accounts/{account_id}/scim/v2/Users/"
                 && s.Label_("http_response_status_code") == "201"
                 && s.Value >= 1

@@ -96,7 +96,15 @@ public sealed class TracingTests : IDisposable
         var filtered = await client.GetAsync(scim + "/Users?filter=userName%20eq%20%22traced.person%40example.com%22");
         Assert.Equal(HttpStatusCode.OK, filtered.StatusCode);
 
-        for (var attempt = 0; attempt < 100 && !(collector.Text("/v1/traces").Contains("/Users", StringComparison.Ordinal) && collector.Text("/v1/metrics").Contains("scim.operations", StringComparison.Ordinal)); attempt++)
+        for (
+            var attempt = 0;
+            attempt < 100
+                && !(
+                    collector.Text("/v1/traces").Contains("/Users", StringComparison.Ordinal)
+                    && collector.Text("/v1/metrics").Contains("scim.operations", StringComparison.Ordinal)
+                );
+            attempt++
+        )
         {
             await Task.Delay(100);
         }
