@@ -70,13 +70,18 @@ public sealed class ProvisioningRecorder(
     /// Counts a SCIM request in the <c>scim.operations</c> metric when it is not recorded (a recorded one is counted as
     /// its entry is built, with the IdP the entry names); the IdP then comes from the User-Agent and URL alone.
     /// </summary>
-    public void CountOperation(string method, string path, int status, string? userAgent, string? query) =>
-        metrics.Operation(
-            RequestShape.Of(method, path, null, null).Resource,
-            method,
-            Telemetry.ScimMetrics.Outcome(status),
-            DialectDetector.Detect(userAgent, query, null).Dialect.Name()
-        );
+    public void CountOperation(string method, string path, int status, string? userAgent, string? query)
+    {
+        if (metrics.CountsOperations)
+        {
+            metrics.Operation(
+                RequestShape.Of(method, path, null, null).Resource,
+                method,
+                Telemetry.ScimMetrics.Outcome(status),
+                DialectDetector.Detect(userAgent, query, null).Dialect.Name()
+            );
+        }
+    }
 
     private void CountOperation(RecordedExchange exchange) =>
         CountOperation(exchange.Method, exchange.Path, exchange.Status, exchange.UserAgent, exchange.Query);

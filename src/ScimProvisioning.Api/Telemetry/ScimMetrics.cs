@@ -58,6 +58,9 @@ public sealed class ScimMetrics
         meter.CreateObservableCounter("scim.recorder.failed", () => Recorder().Failed, description: "Entries lost to a failed write");
     }
 
+    /// <summary>False while nothing collects <c>scim.operations</c>: callers skip working out its labels.</summary>
+    public bool CountsOperations => operations.Enabled;
+
     public void Operation(string resource, string method, string outcome, string idp) =>
         operations.Add(
             1,
