@@ -15,28 +15,9 @@ namespace ScimProvisioning.Api.Tests.Hosting;
 /// </summary>
 public sealed class HttpsTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "scim-https-" + Guid.NewGuid().ToString("N"));
-    private readonly List<Process> processes = [];
+    private readonly ProcessSandbox sandbox = new("https");
 
-    public HttpsTests() => Directory.CreateDirectory(directory);
-
-    private Dictionary<string, string> Environment(params (string Key, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__Scim"] = $"Data Source={Path.Combine(directory, "scim.db")}",
-            ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
-            ["Bootstrap__PrintTokensOnStartup"] = "false",
-            ["RateLimit__Enabled"] = "false",
-        };
-        foreach (var (key, value) in extra)
-        {
-            environment[key] = value;
-        }
-
-        return environment;
-    }
+    private Dictionary<string, string> Environment(params (string Key, string? Value)[] extra) => sandbox.Environment(extra);
 
     private static async Task<(HttpResponseMessage Response, JsonNode Body)> CreateUserAsync(
         HttpClient client,
@@ -59,7 +40,7 @@ public sealed class HttpsTests : IDisposable
     [Fact]
     public async Task Kestrel_serves_https_from_a_certificate_file_and_names_https_in_every_location()
     {
-        var certificate = ThrowAwayCertificate.Create(directory, "localhost");
+        var certificate = ThrowAwayCertificate.Create(sandbox.Directory, "localhost");
         var bootstrap = JsonNode.Parse(await ServerProcesses.RunVerbAsync(Environment(), "bootstrap", "--json"))!;
         var account = bootstrap["accountId"]!.GetValue<string>();
         var port = ServerProcesses.FreePort();
@@ -71,7 +52,7 @@ public sealed class HttpsTests : IDisposable
             ),
             []
         );
-        processes.Add(server);
+        sandbox.Track(server);
         ServerProcesses.Drain(server, null);
         using var client = certificate.Client("localhost", port);
         await ServerProcesses.WaitReadyAsync(server, client);
@@ -91,16 +72,16 @@ public sealed class HttpsTests : IDisposable
     public async Task Behind_nginx_every_location_names_the_public_https_address_and_forwarded_headers_from_others_are_ignored()
     {
         Skip.IfNot(NginxProcess.Installed, $"{NginxProcess.Binary} is not installed (apt-get install nginx-light); .ci/run installs it");
-        var certificate = ThrowAwayCertificate.Create(directory, "scim.test");
+        var certificate = ThrowAwayCertificate.Create(sandbox.Directory, "scim.test");
         var settings = Environment(("Server__TrustedProxies", "127.0.0.1"));
         var bootstrap = JsonNode.Parse(await ServerProcesses.RunVerbAsync(settings, "bootstrap", "--json"))!;
         var account = bootstrap["accountId"]!.GetValue<string>();
         var token = new AuthenticationHeaderValue("Bearer", bootstrap["scimToken"]!.GetValue<string>());
         var (server, direct) = await ServerProcesses.StartServerAsync(settings);
-        processes.Add(server);
+        sandbox.Track(server);
         var serverPort = direct.BaseAddress!.Port;
         var nginxPort = ServerProcesses.FreePort();
-        using var nginx = await NginxProcess.StartAsync(directory, ServerBlock(certificate, nginxPort, serverPort), nginxPort);
+        using var nginx = await NginxProcess.StartAsync(sandbox.Directory, ServerBlock(certificate, nginxPort, serverPort), nginxPort);
         using var idp = certificate.Client("scim.test", nginxPort);
         idp.DefaultRequestHeaders.Authorization = token;
         var scim = $"/client/v4/accounts/{account}/scim/v2";
@@ -163,23 +144,5 @@ public sealed class HttpsTests : IDisposable
         return regex.Replace(text, replacement);
     }
 
-    public void Dispose()
-    {
-        foreach (var process in processes)
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(10_000);
-            }
-
-            process.Dispose();
-        }
-
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException) { }
-    }
+    public void Dispose() => sandbox.Dispose();
 }

@@ -15,28 +15,19 @@ namespace ScimProvisioning.Api.Tests.Telemetry;
 /// </summary>
 public sealed class JsonLogTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "scim-jsonlog-" + Guid.NewGuid().ToString("N"));
-    private Process? server;
-
-    public JsonLogTests() => Directory.CreateDirectory(directory);
+    private readonly ProcessSandbox sandbox = new("jsonlog");
 
     [Fact]
     public async Task Every_line_is_json_with_trace_and_request_ids_and_no_secret()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__Scim"] = $"Data Source={Path.Combine(directory, "scim.db")}",
-            ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
-            ["RateLimit__Enabled"] = "false",
-            ["Logging__Format"] = "json",
-            // Bootstrap:PrintTokensOnStartup keeps its default (true): JSON logs never print the tokens.
-        };
+        // Bootstrap:PrintTokensOnStartup keeps its default (true): JSON logs never print the tokens.
+        var environment = sandbox.Environment(("Logging__Format", "json"), ("Bootstrap__PrintTokensOnStartup", null));
         var bootstrap = JsonNode.Parse(await ServerProcesses.RunVerbAsync(environment, "bootstrap", "--json"))!;
         var account = bootstrap["accountId"]!.GetValue<string>();
         var token = bootstrap["scimToken"]!.GetValue<string>();
         var output = new ConcurrentQueue<string>();
-        (server, var client) = await ServerProcesses.StartServerAsync(environment, output);
+        var (server, client) = await ServerProcesses.StartServerAsync(environment, output);
+        sandbox.Track(server);
         var scim = $"/client/v4/accounts/{account}/scim/v2";
         const string password = "Js0n-Log-Secret-Pa55!";
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -96,19 +87,5 @@ public sealed class JsonLogTests : IDisposable
         Assert.DoesNotContain(ScimApiFactory.SigningKey, text, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        if (server is { HasExited: false })
-        {
-            server.Kill(entireProcessTree: true);
-            server.WaitForExit(10_000);
-        }
-
-        server?.Dispose();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException) { }
-    }
+    public void Dispose() => sandbox.Dispose();
 }

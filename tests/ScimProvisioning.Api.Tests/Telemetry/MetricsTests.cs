@@ -16,23 +16,14 @@ namespace ScimProvisioning.Api.Tests.Telemetry;
 /// </summary>
 public sealed class MetricsTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "scim-metrics-" + Guid.NewGuid().ToString("N"));
-    private Process? server;
-
-    public MetricsTests() => Directory.CreateDirectory(directory);
+    private readonly ProcessSandbox sandbox = new("metrics");
 
     private Dictionary<string, string> Environment(int metricsPort) =>
-        new()
-        {
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__Scim"] = $"Data Source={Path.Combine(directory, "scim.db")}",
-            ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
-            ["Scim__Profile"] = "Standard",
-            ["RateLimit__Enabled"] = "false",
-            ["Bootstrap__PrintTokensOnStartup"] = "false",
-            ["Recorder__MaxWriterShare"] = "1",
-            ["Telemetry__Prometheus__Url"] = $"http://127.0.0.1:{metricsPort}",
-        };
+        sandbox.Environment(
+            ("Scim__Profile", "Standard"),
+            ("Recorder__MaxWriterShare", "1"),
+            ("Telemetry__Prometheus__Url", $"http://127.0.0.1:{metricsPort}")
+        );
 
     private static string[] Fixture(string name) =>
         File.ReadAllLines(
@@ -48,7 +39,8 @@ public sealed class MetricsTests : IDisposable
         var environment = Environment(metricsPort);
         var bootstrap = JsonNode.Parse(await ServerProcesses.RunVerbAsync(environment, "bootstrap", "--json"))!;
         var account = bootstrap["accountId"]!.GetValue<string>();
-        (server, var client) = await ServerProcesses.StartServerAsync(environment);
+        var (server, client) = await ServerProcesses.StartServerAsync(environment);
+        sandbox.Track(server);
         var scim = $"{client.BaseAddress}client/v4/accounts/{account}/scim/v2";
         var expected = new Dictionary<string, double>();
         foreach (var session in new[] { "okta", "entra" })
@@ -186,19 +178,5 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(2, Interlocked.Read(ref refusals));
     }
 
-    public void Dispose()
-    {
-        if (server is { HasExited: false })
-        {
-            server.Kill(entireProcessTree: true);
-            server.WaitForExit(10_000);
-        }
-
-        server?.Dispose();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException) { }
-    }
+    public void Dispose() => sandbox.Dispose();
 }

@@ -14,10 +14,7 @@ namespace ScimProvisioning.Api.Tests.Telemetry;
 /// </summary>
 public sealed class TracingTests : IDisposable
 {
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "scim-tracing-" + Guid.NewGuid().ToString("N"));
-    private Process? server;
-
-    public TracingTests() => Directory.CreateDirectory(directory);
+    private readonly ProcessSandbox sandbox = new("tracing");
 
     /// <summary>Receives OTLP/HTTP posts and keeps each body by path (/v1/traces, /v1/metrics).</summary>
     private sealed class Collector : IDisposable
@@ -63,24 +60,19 @@ public sealed class TracingTests : IDisposable
     public async Task Requests_and_their_database_commands_are_exported_over_otlp_without_secrets()
     {
         using var collector = new Collector();
-        var environment = new Dictionary<string, string>
-        {
-            ["Database__Provider"] = "Sqlite",
-            ["ConnectionStrings__Scim"] = $"Data Source={Path.Combine(directory, "scim.db")}",
-            ["Auth__SigningKey"] = ScimApiFactory.SigningKey,
-            ["Scim__Profile"] = "Standard",
-            ["RateLimit__Enabled"] = "false",
-            ["Bootstrap__PrintTokensOnStartup"] = "false",
-            ["Telemetry__Otlp__Endpoint"] = $"http://127.0.0.1:{collector.Port}",
-            ["Telemetry__Otlp__Protocol"] = "http/protobuf",
-            ["Telemetry__ServiceName"] = "scim-under-test",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
-            ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
-        };
+        var environment = sandbox.Environment(
+            ("Scim__Profile", "Standard"),
+            ("Telemetry__Otlp__Endpoint", $"http://127.0.0.1:{collector.Port}"),
+            ("Telemetry__Otlp__Protocol", "http/protobuf"),
+            ("Telemetry__ServiceName", "scim-under-test"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "200")
+        );
         var bootstrap = JsonNode.Parse(await ServerProcesses.RunVerbAsync(environment, "bootstrap", "--json"))!;
         var account = bootstrap["accountId"]!.GetValue<string>();
         var token = bootstrap["scimToken"]!.GetValue<string>();
-        (server, var client) = await ServerProcesses.StartServerAsync(environment);
+        var (server, client) = await ServerProcesses.StartServerAsync(environment);
+        sandbox.Track(server);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var scim = $"/client/v4/accounts/{account}/scim/v2";
         const string password = "Tr4ce-Secret-Pa55word!";
@@ -122,19 +114,5 @@ public sealed class TracingTests : IDisposable
         Assert.DoesNotContain("traced.person", everything, StringComparison.Ordinal);
     }
 
-    public void Dispose()
-    {
-        if (server is { HasExited: false })
-        {
-            server.Kill(entireProcessTree: true);
-            server.WaitForExit(10_000);
-        }
-
-        server?.Dispose();
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException) { }
-    }
+    public void Dispose() => sandbox.Dispose();
 }
