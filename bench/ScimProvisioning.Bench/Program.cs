@@ -7,6 +7,14 @@ using System.Text.Json.Nodes;
 using ScimProvisioning.Bench;
 
 // A load generator for any SCIM 2.0 server: see docs/benchmarks.md.
+if (args is ["serve-ceiling", var ceilingPort])
+{
+    // The trivial endpoint alone, for a load generator outside this process (bench/wrk.sh).
+    await using var ceiling = Ceiling.Build($"http://127.0.0.1:{ceilingPort}");
+    await ceiling.RunAsync();
+    return 0;
+}
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
@@ -583,18 +591,7 @@ namespace ScimProvisioning.Bench
 
         private async Task CeilingAsync()
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            await using var app = builder.Build();
-            app.MapGet(
-                "/ping",
-                () =>
-                    Results.Text(
-                        """{"id":"0123456789abcdef0123456789abcdef","userName":"ceiling@bench.example","active":true}""",
-                        "application/scim+json"
-                    )
-            );
+            await using var app = Ceiling.Build("http://127.0.0.1:0");
             await app.StartAsync();
             var address = app.Urls.First();
             using var users = await _client.GetAsync($"{options.Url}/Users?startIndex=1&count=1");
@@ -603,6 +600,27 @@ namespace ScimProvisioning.Bench
             await MeasureAsync("ceiling", count, _ => Ok(_client.GetAsync($"{address}/ping")));
             await MeasureAsync("get-user", count, _ => Ok(_client.GetAsync($"{options.Url}/Users/{id}")));
             await app.StopAsync();
+        }
+    }
+
+    /// <summary>The machine's limit for one GET: a trivial JSON answer from Kestrel, with no work behind it.</summary>
+    internal static class Ceiling
+    {
+        public static WebApplication Build(string url)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls(url);
+            var app = builder.Build();
+            app.MapGet(
+                "/ping",
+                () =>
+                    Results.Text(
+                        """{"id":"0123456789abcdef0123456789abcdef","userName":"ceiling@bench.example","active":true}""",
+                        "application/scim+json"
+                    )
+            );
+            return app;
         }
     }
 }

@@ -25,7 +25,20 @@ public sealed class ScimExceptionHandler(ILogger<ScimExceptionHandler> logger, T
             logger.LogError(exception, "Unhandled error on {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
 
-        await ErrorResponses.WriteAsync(httpContext, status, scimType, detail, code);
+        try
+        {
+            await ErrorResponses.WriteAsync(httpContext, status, scimType, detail, code);
+        }
+        catch (OperationCanceledException) when (httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client hung up before its error could be written (a load generator stopping, an IdP timing out):
+            // nobody reads the answer, and it is no server error.
+            if (!httpContext.Response.HasStarted)
+            {
+                httpContext.Response.StatusCode = 499;
+            }
+        }
+
         return true;
     }
 
