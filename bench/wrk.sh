@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # The hot paths measured with wrk (a C load generator, far lighter than the server it drives) against the server and,
 # in the same run, against a trivial Kestrel endpoint; every ratio is taken within one run.
-# Usage: bench/wrk.sh [sqlite|postgres] [--quick] [--seconds S] [--rounds R]
+# Usage: bench/wrk.sh [sqlite|postgres] [--quick] [--seconds S] [--rounds R] [--warmup S]
+#   Each scenario is first driven unmeasured for --warmup seconds (default 15): the JIT needs ~10-15 s of load before
+#   the server runs its optimised code (a fresh server's GET /Users/{id} went 8,552 → 11,034 → 24,849/s in 5 s steps).
 #   postgres needs BENCH_POSTGRES, an Npgsql connection string to an empty database created as docs/deploy.md says.
 # Writes bench/results/wrk-ENGINE.json (and prints it); docs/benchmarks.md reads the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 engine="${1:-sqlite}"; shift || true
-users=100000; seconds=10; rounds=1
+users=100000; seconds=10; rounds=3; warmup=15
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) users=20000; seconds=5 ;;
+    --quick) users=20000; seconds=5; rounds=1; warmup=5 ;;
+    --warmup) warmup="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -72,9 +75,9 @@ run() { # scenario threads connections seconds script url
     | sed -n 's/^WRK_RESULT //p' | python3 -c "import json,sys; r=json.load(sys.stdin); r['scenario']='$1'; print(json.dumps(r))"
 }
 echo "warming up…" >&2
-for script in get-user.lua filter-eq.lua post-users.lua; do run warmup 2 16 3 "$script" "$base" >/dev/null; done
-run warmup 1 1 3 patch-member.lua "$base" >/dev/null
-run warmup 2 16 3 ceiling.lua "http://127.0.0.1:$ceiling_port" >/dev/null
+for script in get-user.lua filter-eq.lua post-users.lua; do run warmup 2 16 "$warmup" "$script" "$base" >/dev/null; done
+run warmup 1 1 "$warmup" patch-member.lua "$base" >/dev/null
+run warmup 2 16 "$warmup" ceiling.lua "http://127.0.0.1:$ceiling_port" >/dev/null
 
 : >"$work/results.jsonl"
 for round in $(seq 1 "$rounds"); do
@@ -97,6 +100,7 @@ def median(name, field="per_s"):
 errors = sum(sum(r["errors"].values()) for r in runs)
 result = {
     "engine": engine, "users": users, "seconds_per_run": seconds, "client": "wrk -t2 -c16 (patch_member: -t1 -c1)",
+    "rounds": len([r for r in runs if r["scenario"] == "ceiling"]), "figures": "medians over the rounds",
     "runs": runs,
     "ceiling_per_s": median("ceiling"),
     "get_user_per_s": median("get_user"),
