@@ -88,16 +88,37 @@ public static class UserReads
         nameof(UserMultiValue.PrimarySent),
     ];
 
-    private static readonly ConcurrentDictionary<IModel, (string Sql, IRelationalParameter[] Parameters)> Commands = new();
+    private static readonly ConcurrentDictionary<(IModel, bool), (string Sql, IRelationalParameter[] Parameters)> Commands = new();
 
-    public static async Task<UserView?> ReadAsync(DbContext db, string accountId, string userId, CancellationToken cancellationToken)
+    /// <summary>The user with this id in the account, or null.</summary>
+    public static Task<UserView?> ReadAsync(DbContext db, string accountId, string userId, CancellationToken cancellationToken) =>
+        ReadAsync(db, accountId, byUserName: false, userId, cancellationToken);
+
+    /// <summary>
+    /// The user with this userName in the account (compared case-insensitively, through the unique index on the folded
+    /// name), or null: <c>filter=userName eq "…"</c>, which IdPs send for every user they match.
+    /// </summary>
+    public static Task<UserView?> ReadByUserNameAsync(
+        DbContext db,
+        string accountId,
+        string userName,
+        CancellationToken cancellationToken
+    ) => ReadAsync(db, accountId, byUserName: true, Identifiers.NormalizeKey(userName), cancellationToken);
+
+    private static async Task<UserView?> ReadAsync(
+        DbContext db,
+        string accountId,
+        bool byUserName,
+        string lookup,
+        CancellationToken cancellationToken
+    )
     {
-        var (sql, parameters) = Commands.GetOrAdd(db.Model, static (_, db) => Build(db), db);
+        var (sql, parameters) = Commands.GetOrAdd((db.Model, byUserName), static (key, db) => Build(db, key.Item2), db);
         var command = new RelationalCommand(db.GetService<RelationalCommandBuilderDependencies>(), sql, sql, parameters);
         await using var relationalReader = await command.ExecuteReaderAsync(
             new RelationalCommandParameterObject(
                 db.GetService<IRelationalConnection>(),
-                new Dictionary<string, object?> { ["accountId"] = accountId, ["userId"] = userId },
+                new Dictionary<string, object?> { ["accountId"] = accountId, ["lookup"] = lookup },
                 null,
                 db,
                 db.GetService<IRelationalCommandDiagnosticsLogger>(),
@@ -203,7 +224,7 @@ public static class UserReads
     // Every timestamp is UTC (ScimDbContext's converter); SQLite keeps no kind.
     private static DateTime Utc(DateTime value) => DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
-    private static (string, IRelationalParameter[]) Build(DbContext db)
+    private static (string, IRelationalParameter[]) Build(DbContext db, bool byUserName)
     {
         var sql = db.GetService<ISqlGenerationHelper>();
         string Table<T>() => sql.DelimitIdentifier(db.Model.FindEntityType(typeof(T))!.GetTableName()!);
@@ -211,10 +232,11 @@ public static class UserReads
             string.Join(", ", names.Select(n => $"{alias}.{sql.DelimitIdentifier(n)}"));
         string Column(string alias, string name) => $"{alias}.{sql.DelimitIdentifier(name)}";
         var accountId = sql.GenerateParameterNamePlaceholder("accountId");
-        var userId = sql.GenerateParameterNamePlaceholder("userId");
-        var userOfAccount = $"{Column("k", nameof(User.AccountId))} = {accountId} AND {Column("k", nameof(User.Id))} = {userId}";
+        var lookup = sql.GenerateParameterNamePlaceholder("lookup");
+        var by = byUserName ? nameof(User.UserNameKey) : nameof(User.Id);
+        var userOfAccount = $"{Column("k", nameof(User.AccountId))} = {accountId} AND {Column("k", by)} = {lookup}";
         var userKey = $"(SELECT {Column("k", nameof(User.Key))} FROM {Table<User>()} AS k WHERE {userOfAccount})";
-        var user = $"{Column("u", nameof(User.AccountId))} = {accountId} AND {Column("u", nameof(User.Id))} = {userId}";
+        var user = $"{Column("u", nameof(User.AccountId))} = {accountId} AND {Column("u", by)} = {lookup}";
         var emailsOrder = Column("e", nameof(UserEmail.Key));
         var valuesOrder = $"{Column("v", nameof(UserMultiValue.Attribute))}, {Column("v", nameof(UserMultiValue.Key))}";
         var groupJoin = $"{Column("g", nameof(UserGroup.Key))} = {Column("m", nameof(UserGroupMember.UserGroupKey))}";
@@ -235,7 +257,7 @@ public static class UserReads
         var parameters = db.GetService<IRelationalCommandBuilderFactory>()
             .Create()
             .AddParameter("accountId", sql.GenerateParameterName("accountId"), strings, nullable: false)
-            .AddParameter("userId", sql.GenerateParameterName("userId"), strings, nullable: false)
+            .AddParameter("lookup", sql.GenerateParameterName("lookup"), strings, nullable: false)
             .Build()
             .Parameters.ToArray();
         return (text, parameters);

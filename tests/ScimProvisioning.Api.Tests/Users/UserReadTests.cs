@@ -57,6 +57,46 @@ public sealed class UserReadTests(StandardApiFactory factory) : IClassFixture<St
         Assert.Null(single["password"]);
     }
 
+    /// <summary>The fast path of <c>userName eq</c> against the general filter path, which the second spelling takes.</summary>
+    public static TheoryData<string> ListQueries() =>
+        new()
+        {
+            "",
+            "&attributes=userName,emails",
+            "&excludedAttributes=groups,name",
+            "&count=0",
+            "&startIndex=2",
+            "&startIndex=1&count=1",
+        };
+
+    [Theory]
+    [MemberData(nameof(ListQueries))]
+    public async Task A_userName_lookup_answers_exactly_as_the_general_filter_does(string query)
+    {
+        var account = await factory.CreateAccountAsync();
+        var created = await (await account.PostAsync("/Users", Everything)).AssertStatusAsync(HttpStatusCode.Created);
+        var id = created["id"]!.GetValue<string>();
+        await account.CreateGroupAsync("Analysts", id);
+        await account.CreateGroupAsync("Builders", id);
+        await account.CreateUserAsync("someone.else@example.com");
+
+        foreach (var userName in new[] { "everything@example.com", "EVERYTHING@EXAMPLE.COM", "nobody@example.com" })
+        {
+            // "userName eq" alone takes the single-command read; with "and userName pr" it is an ordinary filter.
+            foreach (var spelling in new[] { "userName", "urn:ietf:params:scim:schemas:core:2.0:User:USERNAME" })
+            {
+                var fast = await (
+                    await account.GetAsync("/Users?filter=" + Uri.EscapeDataString($"{spelling} eq \"{userName}\"") + query)
+                ).AssertStatusAsync(HttpStatusCode.OK);
+                var general = await (
+                    await account.GetAsync("/Users?filter=" + Uri.EscapeDataString($"{spelling} eq \"{userName}\" and userName pr") + query)
+                ).AssertStatusAsync(HttpStatusCode.OK);
+                Assert.Equal(general.ToJsonString(), fast.ToJsonString());
+                Assert.Equal(userName.StartsWith("nobody", StringComparison.Ordinal) ? 0 : 1, fast["totalResults"]!.GetValue<int>());
+            }
+        }
+    }
+
     [Fact]
     public async Task A_user_is_read_only_in_its_own_account()
     {
@@ -66,6 +106,10 @@ public sealed class UserReadTests(StandardApiFactory factory) : IClassFixture<St
 
         await (await mine.GetAsync($"/Users/{theirUser}")).AssertScimErrorAsync(HttpStatusCode.NotFound);
         await (await mine.GetAsync("/Users/0123456789abcdef0123456789abcdef")).AssertScimErrorAsync(HttpStatusCode.NotFound);
+        var lookup = await (
+            await mine.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"theirs@example.com\""))
+        ).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(0, lookup["totalResults"]!.GetValue<int>());
         Assert.Equal("theirs@example.com", (await theirs.GetUserAsync(theirUser))["userName"]!.GetValue<string>());
     }
 }
