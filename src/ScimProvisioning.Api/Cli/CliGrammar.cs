@@ -275,7 +275,7 @@ public static class CliGrammar
 
     /// <summary>
     /// <c>--Section:Key=value</c> or <c>--Section:Key value</c> (and, for the server, <c>--urls …</c> and the other host
-    /// keys); moves <paramref name="i"/> past a separate value. Beside a verb, only the <c>=</c> form with a section.
+    /// keys); moves <paramref name="i"/> past a separate value. Beside a verb, only the <c>=</c> form.
     /// </summary>
     private static bool TryConfiguration(string[] args, ref int i, bool server)
     {
@@ -289,7 +289,7 @@ public static class CliGrammar
         var key = equals < 0 ? arg[2..] : arg[2..equals];
         var known =
             key.Contains(':', StringComparison.Ordinal)
-            || (server && HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            || ((server || equals >= 0) && HostKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
             || (equals >= 0 && Sections.Contains(key, StringComparer.OrdinalIgnoreCase));
         if (!known || key.StartsWith(':') || key.EndsWith(':'))
         {

@@ -42,6 +42,20 @@ public sealed class CommandLineGrammarTests
     }
 
     [Fact]
+    public void A_verb_takes_host_settings_in_their_equals_form()
+    {
+        var args = new[] { "bootstrap", "--json", "--contentRoot=/tmp", "--Scim:Profile=Standard" };
+
+        var command = CliGrammar.Parse(args, out var error);
+
+        Assert.Null(error);
+        Assert.True(command.Flag("--json"));
+        Assert.Equal(["--contentRoot=/tmp", "--Scim:Profile=Standard"], CliGrammar.ConfigurationArguments(args));
+        CliGrammar.Parse(["bootstrap", "--contentRoot", "/tmp"], out var spaced);
+        Assert.NotNull(spaced); // beside a verb only the = form is configuration
+    }
+
+    [Fact]
     public void The_help_names_every_verb_and_every_option()
     {
         var help = CliGrammar.HelpText();
