@@ -72,7 +72,12 @@ export WRK_GROUP="$group" WRK_MEMBER=$(head -n 1 "$work/ids.txt")
 
 run() { # scenario threads connections seconds script url
   wrk -t"$2" -c"$3" -d"$4s" -H "$auth" -s "bench/wrk/$5" "$6" | tee -a "$work/wrk.log" \
-    | sed -n 's/^WRK_RESULT //p' | python3 -c "import json,sys; r=json.load(sys.stdin); r['scenario']='$1'; print(json.dumps(r))"
+    | sed -n 's/^WRK_RESULT //p' | python3 -c "
+import json, sys
+r = json.load(sys.stdin); r['scenario'] = '$1'
+status = dict(line.split(':', 1) for line in open('/proc/$server/status'))
+r['server_rss_mb'] = round(int(status['VmRSS'].split()[0]) / 1024, 1)  # after the run: where the peak comes from
+print(json.dumps(r))"
 }
 echo "warming up…" >&2
 for script in get-user.lua filter-eq.lua post-users.lua; do run warmup 2 16 "$warmup" "$script" "$base" >/dev/null; done

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using ScimProvisioning.Api.Auth;
@@ -14,7 +15,11 @@ using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Permissions;
 using ScimProvisioning.Domain.Users;
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace ScimProvisioning.Api;
 
@@ -162,10 +167,26 @@ internal static class ConsoleLogging
     public static LoggerConfiguration WriteToConsole(this LoggerConfiguration logger, IConfiguration configuration, bool commandLineMode)
     {
         LogEventLevel? toStandardError = commandLineMode ? LogEventLevel.Verbose : null;
-        return Format(configuration)
-            ? logger.WriteTo.Console(new Serilog.Formatting.Compact.RenderedCompactJsonFormatter(), standardErrorFromLevel: toStandardError)
+        var json = Format(configuration);
+        if (!commandLineMode && Console.IsOutputRedirected)
+        {
+            // A container, systemd or a file: see BatchedConsoleSink.
+            ITextFormatter formatter = json
+                ? new RenderedCompactJsonFormatter()
+                : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
+            return logger.WriteTo.Sink(
+                new BatchedConsoleSink(formatter, Console.OpenStandardOutput()),
+                new BatchingOptions { BufferingTimeLimit = BatchedConsoleSink.Delay, BatchSizeLimit = 1000 }
+            );
+        }
+
+        return json
+            ? logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: toStandardError)
             : logger.WriteTo.Console(standardErrorFromLevel: toStandardError);
     }
+
+    /// <summary>The console sink's own line format, for the batched output.</summary>
+    private const string TextTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}";
 
     /// <summary>True for <c>json</c>, false for <c>text</c> or nothing; anything else is a configuration error.</summary>
     public static bool Format(IConfiguration configuration)
