@@ -103,7 +103,7 @@ public sealed class GroupProvisioning(
         try
         {
             // Creating or adopting a group takes no role away, so it needs a transaction but not the lockout guard.
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginWriteAsync(cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             var added = await AddAsync(group, resolved.Values, cancellationToken);
             change = Describe(actor, AuditActions.CreateScimGroup, group) with
@@ -251,9 +251,11 @@ public sealed class GroupProvisioning(
         var change = Describe(actor, action, group) with { IgnoredMemberIds = ignored, Details = details };
         try
         {
+            // Adding members and renaming take no role away: the two counts of Super Administrators are skipped (two of
+            // the round trips of the PATCH an IdP sends for every user it assigns).
             await guard.CommitGuardedAsync(
                 change,
-                LockoutCheck.WhenLockoutPreventionIsOn,
+                changes.All(c => c is AddMembers) ? LockoutCheck.Never : LockoutCheck.WhenLockoutPreventionIsOn,
                 async ct =>
                 {
                     foreach (var membership in changes)
@@ -388,7 +390,7 @@ public sealed class GroupProvisioning(
         };
         group.Rename(name);
         var built = await assignments.BuildAsync(accountId, policies, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginWriteAsync(cancellationToken);
         db.UserGroups.Add(group);
         await db.SaveChangesAsync(cancellationToken);
         foreach (var policy in built)

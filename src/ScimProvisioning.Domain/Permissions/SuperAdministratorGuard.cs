@@ -23,6 +23,9 @@ public enum LockoutCheck
 
     /// <summary>Group membership, group deletion, policy and role changes: guarded when PreventSuperAdminLockout is on.</summary>
     WhenLockoutPreventionIsOn,
+
+    /// <summary>A change that can only add roles (members added to groups, a rename): nothing to count.</summary>
+    Never,
 }
 
 /// <summary>
@@ -91,9 +94,14 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
         CancellationToken cancellationToken
     )
     {
-        var guarded = check == LockoutCheck.Always || settings.PreventSuperAdminLockout;
+        var guarded = check switch
+        {
+            LockoutCheck.Always => true,
+            LockoutCheck.Never => false,
+            _ => settings.PreventSuperAdminLockout,
+        };
         var hadOne = guarded && await HasSuperAdministratorAsync(subject.AccountId, cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginWriteAsync(cancellationToken);
         await accountLock.LockAsync(db, subject.AccountId, cancellationToken);
         await write(cancellationToken);
         if (hadOne && !await HasSuperAdministratorAsync(subject.AccountId, cancellationToken))

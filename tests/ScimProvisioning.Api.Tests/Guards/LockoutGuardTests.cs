@@ -120,6 +120,16 @@ public sealed class LockoutGuardTests(StandardApiFactory factory) : IClassFixtur
             owner
         );
         await AssertRefusedAsync(account, () => account.PutAsync($"/Groups/{group}", """{"displayName":"Owners","members":[]}"""), owner);
+        // A PATCH that only adds members skips the guard; one that also removes is guarded as a whole.
+        await AssertRefusedAsync(
+            account,
+            () =>
+                account.PatchOpsAsync(
+                    $"/Groups/{group}",
+                    $$"""[{"op":"add","path":"members","value":[{"value":"{{owner}}"}]},{"op":"remove","path":"members"}]"""
+                ),
+            owner
+        );
     }
 
     [Fact]
