@@ -16,7 +16,6 @@ public sealed class ConfigurationReloadTests
     public async Task Appsettings_are_not_watched_for_changes()
     {
         await using var factory = new StandardApiFactory();
-        using var client = factory.CreateClient();
         var configuration = (IConfigurationRoot)factory.Services.GetRequiredService<IConfiguration>();
         var files = configuration.Providers.OfType<JsonConfigurationProvider>().ToList();
 
