@@ -97,4 +97,19 @@ public sealed class GroupCommitTests(StandardApiFactory factory) : IClassFixture
 
         Assert.True(new FileInfo(factory.DatabasePath).Length > before, "the database file never grew: the WAL was not checkpointed");
     }
+
+    [SkippableFact]
+    public async Task Sqlite_sessions_keep_savepoint_journals_in_memory()
+    {
+        Skip.If(PostgresTestServer.Selected, "SQLite only.");
+        var account = await factory.CreateAccountAsync();
+
+        // Each unit of a group commit runs under a SAVEPOINT, whose statement journal SQLite writes to a temporary
+        // file unless temp_store is MEMORY (2): a write call per page the unit changes. The burst test above shows
+        // the savepoints still roll back a refused unit alone.
+        const string TempStore = "SELECT temp_store AS Value FROM pragma_temp_store";
+        var store = await account.QueryAsync(db => db.Database.SqlQueryRaw<int>(TempStore).SingleAsync());
+
+        Assert.Equal(2, store);
+    }
 }

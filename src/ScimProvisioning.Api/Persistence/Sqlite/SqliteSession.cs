@@ -142,9 +142,12 @@ public sealed class SqliteSession : IDisposable
         }
 
         using var command = connection.CreateCommand();
-        // No checkpoint inside a commit: SqliteCheckpointer does it in the background.
+        // No checkpoint inside a commit: SqliteCheckpointer does it in the background. Temporary files in memory: the
+        // statement journal of each SAVEPOINT (SqliteGroupCommit runs every unit in one) went to a deleted temp file: with
+        // it in memory a POST /Users made 36 write calls instead of 84 and wrote 88 KB instead of 200 KB.
         command.CommandText =
-            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA synchronous="
+            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; "
+            + "PRAGMA temp_store=MEMORY; PRAGMA synchronous="
             + synchronous
             + ";";
         command.ExecuteNonQuery();
