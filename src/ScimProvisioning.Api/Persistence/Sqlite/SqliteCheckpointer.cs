@@ -109,6 +109,11 @@ internal sealed class SqliteCheckpointer
                     // second pass runs between two write transactions, for the few frames added meanwhile.
                     if (Checkpoint(connection) >= RestartFrames)
                     {
+                        // A pass that did not catch up leaves the pages it copied unsynced, and the pass that does
+                        // catch up syncs them all: under the write turn, that fsync took 55-77 ms of every ~350 ms
+                        // of a POST /Users burst, with every writer waiting. Synced here first, it only has the few
+                        // pages of the second pass left.
+                        SyncDatabaseFile(connection);
                         await _writeGate.WaitAsync(_stop.Token);
                         try
                         {
@@ -144,6 +149,45 @@ internal sealed class SqliteCheckpointer
         using var reader = command.ExecuteReader();
         return reader.Read() ? reader.GetInt64(1) : 0;
     }
+
+    /// <summary>
+    /// fsyncs the database file through SQLite's own handle of it (<c>SQLITE_FCNTL_FILE_POINTER</c>, then the file's
+    /// <c>xSync</c>); false when SQLite has no file to give or the sync failed. Not through a second descriptor:
+    /// closing any descriptor of the file would drop every POSIX lock this process holds on it. Best effort: the
+    /// checkpoint that follows syncs the file anyway.
+    /// </summary>
+    internal static unsafe bool SyncDatabaseFile(SqliteConnection connection)
+    {
+        const int FileControlFilePointer = 7; // SQLITE_FCNTL_FILE_POINTER
+        const int SyncNormal = 0x02; // SQLITE_SYNC_NORMAL
+        IntPtr file = 0;
+        if (FileControl(connection.Handle!.DangerousGetHandle(), "main\0"u8, FileControlFilePointer, &file) != 0 || file == 0)
+        {
+            return false;
+        }
+
+        // sqlite3_file starts with its sqlite3_io_methods; xSync is that table's sixth member (iVersion, xClose,
+        // xRead, xWrite, xTruncate, xSync), each a pointer wide (iVersion, an int, is padded to one on 64-bit).
+        var methods = *(IntPtr**)file;
+        if (methods is null)
+        {
+            return false;
+        }
+
+        var sync = (delegate* unmanaged<IntPtr, int, int>)methods[5];
+        return sync(file, SyncNormal) == 0;
+    }
+
+    private static unsafe int FileControl(IntPtr db, ReadOnlySpan<byte> name, int op, void* argument)
+    {
+        fixed (byte* utf8 = name)
+        {
+            return sqlite3_file_control(db, utf8, op, argument);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("e_sqlite3")]
+    private static extern unsafe int sqlite3_file_control(IntPtr db, byte* name, int op, void* argument);
 
     private SqliteConnection OpenConnection()
     {
