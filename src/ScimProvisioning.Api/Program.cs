@@ -23,6 +23,7 @@ if (command.Help || commandLineError is not null)
 }
 
 var commandLineMode = command.Verb is not null;
+
 // appsettings*.json are read once: watching them for changes puts an inotify watch on the whole content root, and the
 // default database lives under it (data/scim.db), so every SQLite write woke the watcher — 4.7 % of a GET's CPU in a
 // profile. An operator who wants reloads passes --hostBuilder:reloadConfigOnChange=true (a later argument wins).

@@ -43,8 +43,10 @@ public static class PostgresSetup
         // A pooled connection is reset (SET SESSION AUTHORIZATION DEFAULT; RESET ALL; … seven statements parsed by the
         // server) before its next use unless told otherwise. The server never changes session state — no SET, LISTEN,
         // advisory lock or temporary table — so there is nothing to reset.
-        if (!configured.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
-            && !configured.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        if (
+            !configured.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
+            && !configured.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase)
+        )
         {
             builder.NoResetOnClose = true;
         }

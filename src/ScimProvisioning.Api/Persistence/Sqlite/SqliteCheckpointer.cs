@@ -178,11 +178,19 @@ internal sealed class SqliteCheckpointer
         return sync(file, SyncNormal) == 0;
     }
 
+    /// <summary>sqlite3_file_control, or SQLITE_ERROR (1) where the native library does not export it.</summary>
     private static unsafe int FileControl(IntPtr db, ReadOnlySpan<byte> name, int op, void* argument)
     {
-        fixed (byte* utf8 = name)
+        try
         {
-            return sqlite3_file_control(db, utf8, op, argument);
+            fixed (byte* utf8 = name)
+            {
+                return sqlite3_file_control(db, utf8, op, argument);
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return 1;
         }
     }
 
