@@ -22,15 +22,17 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     /// <summary>A filtered, sorted page of users as SCIM resources: GET /Users, POST /Users/.search and the root search.</summary>
     public async Task<ListPage<JsonObject>> SearchAsync(ListRequest request)
     {
-        var users = db.Users.AsNoTracking().Where(u => u.AccountId == scim.AccountId);
-        if (request.Filter is not null)
+        var filter = request.Filter is null ? null : ScimFilters.Parse(request.Filter, scim, Profiles.FilterTarget.Users);
+        if (filter is not null && UserNameLookup(filter) is { } userName && request is { UsesCursor: false, SortBy: null })
         {
-            var filter = ScimFilters.Parse(request.Filter, scim, Profiles.FilterTarget.Users);
-            if (UserNameLookup(filter) is { } userName && request is { UsesCursor: false, SortBy: null })
-            {
-                return await SearchByUserNameAsync(userName, request);
-            }
+            // Before any LINQ is built: composing the query's expression tree (generic method lookups) was 2 % of this
+            // request's CPU in a profile.
+            return await SearchByUserNameAsync(userName, request);
+        }
 
+        var users = db.Users.AsNoTracking().Where(u => u.AccountId == scim.AccountId);
+        if (filter is not null)
+        {
             users = users.Where(ScimFilterTranslator.ToPredicate(filter, UserQueryMap.Instance));
         }
 
