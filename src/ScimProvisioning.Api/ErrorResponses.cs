@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimProvisioning.Api.Admin;
@@ -67,7 +68,15 @@ public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Statu
             httpContext.Response.Headers.ETag = etag;
         }
 
-        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter.AsStream());
-        body.WriteTo(writer);
+        // Rendered first, then sent with its length: one write of headers and body, where a chunked answer written
+        // straight into the response took a second send for the closing chunk.
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            body.WriteTo(writer);
+        }
+
+        httpContext.Response.ContentLength = buffer.WrittenCount;
+        await httpContext.Response.BodyWriter.WriteAsync(buffer.WrittenMemory);
     }
 }

@@ -95,6 +95,9 @@ public static class AuthSetup
                     jwt.TokenHandlers.Clear();
                     jwt.TokenHandlers.Add(handler);
                     jwt.IncludeErrorDetails = false;
+                    // Nothing reads the token back from the authentication properties; storing it cost a copy and a
+                    // formatted expiry per request.
+                    jwt.SaveToken = false;
                     jwt.TokenValidationParameters = new TokenValidationParameters
                     {
                         ValidIssuer = auth.Value.Issuer,

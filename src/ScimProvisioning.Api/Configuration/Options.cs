@@ -53,6 +53,17 @@ public sealed class DatabaseOptions
     /// killed; the last commits before a power loss may not. <c>Full</c>: every commit is fsynced, at a large cost in writes/s.
     /// </summary>
     public string SqliteSynchronous { get; set; } = "Normal";
+
+    /// <summary>
+    /// SQLite: how long a user read by <c>GET /Users/{id}</c> or <c>filter=userName eq</c> may be served again from
+    /// memory while nothing SCIM resources are read from has been written (any such write retires every copy at once;
+    /// <see cref="Persistence.ResourceReadCache"/>). The limit bounds what a writer in another process can leave
+    /// unseen. 0 turns the copies off. PostgreSQL never keeps copies (several instances share its database).
+    /// </summary>
+    public int ReadCacheSeconds { get; set; } = 5;
+
+    /// <summary>SQLite: the most users kept by <see cref="ReadCacheSeconds"/>.</summary>
+    public int ReadCacheEntries { get; set; } = 20_000;
 }
 
 /// <summary><c>Auth:*</c> — how bearer tokens are signed and checked.</summary>

@@ -17,6 +17,7 @@ public static class PersistenceSetup
         var configured = configuration.GetConnectionString("Scim");
         if (IsPostgres(database.Provider))
         {
+            services.AddSingleton(new ResourceReadCache(null, 0, 0));
             return services.AddPostgresPersistence(configured);
         }
 

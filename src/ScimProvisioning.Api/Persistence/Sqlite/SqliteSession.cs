@@ -39,16 +39,18 @@ public sealed class SqliteSession : IDisposable
     private readonly string _synchronous;
     private bool _holdsWriteGate;
 
-    private SqliteSession(SqliteConnection connection, string synchronous)
+    private SqliteSession(SqliteConnection connection, string synchronous, IntPtr changeHooks)
     {
         Connection = connection;
         _synchronous = synchronous;
+        _changeHooks = changeHooks;
         _writeGate = WriteGates.GetOrAdd(connection.ConnectionString, _ => new SemaphoreSlim(1, 1));
         _checkpointer = SqliteCheckpointer.Acquire(connection.ConnectionString, _writeGate);
     }
 
     private readonly SemaphoreSlim _writeGate;
     private readonly SqliteCheckpointer _checkpointer;
+    private IntPtr _changeHooks;
 
     public SqliteConnection Connection { get; }
 
@@ -73,10 +75,11 @@ public sealed class SqliteSession : IDisposable
     public static SqliteSession Open(string connectionString, string synchronous)
     {
         var connection = new SqliteConnection(connectionString);
+        IntPtr changeHooks;
         try
         {
             connection.Open();
-            Configure(connection, synchronous);
+            changeHooks = Configure(connection, synchronous);
         }
         catch
         {
@@ -84,7 +87,7 @@ public sealed class SqliteSession : IDisposable
             throw;
         }
 
-        var session = new SqliteSession(connection, synchronous);
+        var session = new SqliteSession(connection, synchronous, changeHooks);
         Sessions.AddOrUpdate(connection, session);
         return session;
     }
@@ -128,12 +131,15 @@ public sealed class SqliteSession : IDisposable
     public void Reopen()
     {
         DisposeStatements();
+        SqliteChangeFeed.Uninstall(Connection, _changeHooks);
+        _changeHooks = IntPtr.Zero;
         Connection.Close();
         Connection.Open();
-        Configure(Connection, _synchronous);
+        _changeHooks = Configure(Connection, _synchronous);
     }
 
-    private static void Configure(SqliteConnection connection, string synchronous)
+    /// <summary>Sets the connection up and installs its <see cref="SqliteChangeFeed"/> hooks (their native state).</summary>
+    private static IntPtr Configure(SqliteConnection connection, string synchronous)
     {
         var status = raw.sqlite3_create_function(connection.Handle, "lower", 1, raw.SQLITE_UTF8 | raw.SQLITE_DETERMINISTIC, null, Lower);
         if (status != raw.SQLITE_OK)
@@ -142,15 +148,19 @@ public sealed class SqliteSession : IDisposable
         }
 
         using var command = connection.CreateCommand();
-        // No checkpoint inside a commit: SqliteCheckpointer does it in the background. Temporary files in memory: the
-        // statement journal of each SAVEPOINT (SqliteGroupCommit runs every unit in one) went to a deleted temp file: with
-        // it in memory a POST /Users made 36 write calls instead of 84 and wrote 88 KB instead of 200 KB.
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        var journalMode = command.ExecuteScalar() as string ?? "";
+        // No checkpoint inside a commit: SqliteCheckpointer does it in the background (this also clears SQLite's own WAL
+        // hook, so it must come before the change feed installs its one). Temporary files in memory: the statement
+        // journal of each SAVEPOINT (SqliteGroupCommit runs every unit in one) went to a deleted temp file: with it in
+        // memory a POST /Users made 36 write calls instead of 84 and wrote 88 KB instead of 200 KB.
         command.CommandText =
-            "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; "
-            + "PRAGMA temp_store=MEMORY; PRAGMA synchronous="
+            "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY; "
+            + "PRAGMA synchronous="
             + synchronous
             + ";";
         command.ExecuteNonQuery();
+        return SqliteChangeFeed.For(connection.ConnectionString).Install(connection, journalMode);
     }
 
     /// <summary>
@@ -194,6 +204,8 @@ public sealed class SqliteSession : IDisposable
         ExitWrite();
         DisposeStatements();
         Sessions.Remove(Connection);
+        SqliteChangeFeed.Uninstall(Connection, _changeHooks);
+        _changeHooks = IntPtr.Zero;
         Connection.Dispose();
         _checkpointer.Release();
     }

@@ -44,6 +44,9 @@ public static class SqliteSetup
 #pragma warning restore EF1001
         services.AddSingleton<IInsertUnits>(_ => new SqliteGroupCommit(connectionString, synchronous));
         services.AddSingleton<IAccountLock>(SqliteAccountLock.Instance);
+        services.AddSingleton(
+            new ResourceReadCache(SqliteChangeFeed.For(connectionString), database.ReadCacheSeconds, database.ReadCacheEntries)
+        );
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Api.Persistence;
 using ScimProvisioning.Domain;
 using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Persistence;
@@ -17,7 +18,7 @@ namespace ScimProvisioning.Api.Scim.Users;
 /// parses the request into the entity through the running profile (<see cref="Profiles.IScimProfile"/>), hands it
 /// to <see cref="UserProvisioning"/> (the rules and the commit) and returns a typed outcome.
 /// </summary>
-public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, ScimDbContext db)
+public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, ScimDbContext db, ResourceReadCache cache)
 {
     /// <summary>A filtered, sorted page of users as SCIM resources: GET /Users, POST /Users/.search and the root search.</summary>
     public async Task<ListPage<JsonObject>> SearchAsync(ListRequest request)
@@ -76,7 +77,17 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     /// </summary>
     private async Task<ListPage<JsonObject>> SearchByUserNameAsync(string userName, ListRequest request)
     {
-        var view = await UserReads.ReadByUserNameAsync(db, scim.AccountId, userName, scim.Aborted);
+        var view = cache.UserByName(scim.AccountId, userName);
+        if (view is null)
+        {
+            var generation = cache.BeforeRead();
+            view = await UserReads.ReadByUserNameAsync(db, scim.AccountId, userName, scim.Aborted);
+            if (view is not null)
+            {
+                cache.Keep(view, generation);
+            }
+        }
+
         var total = view is null ? 0 : 1;
         if (view is null || request.Count == 0 || request.StartIndex > total)
         {
@@ -93,8 +104,23 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     }
 
     /// <summary>One user with its groups, read without tracking; SCIM 404 when unknown.</summary>
-    public async Task<UserView> GetAsync(string id) =>
-        (Identifiers.IsTag(id) ? await UserReads.ReadAsync(db, scim.AccountId, id, scim.Aborted) : null) ?? throw NotFound(id);
+    public async Task<UserView> GetAsync(string id)
+    {
+        if (!Identifiers.IsTag(id))
+        {
+            throw NotFound(id);
+        }
+
+        if (cache.User(scim.AccountId, id) is { } kept)
+        {
+            return kept;
+        }
+
+        var generation = cache.BeforeRead();
+        var view = await UserReads.ReadAsync(db, scim.AccountId, id, scim.Aborted) ?? throw NotFound(id);
+        cache.Keep(view, generation);
+        return view;
+    }
 
     public JsonObject Resource(UserView view, ScimSingleQuery query) => Project(view.User, view.Groups, query);
 

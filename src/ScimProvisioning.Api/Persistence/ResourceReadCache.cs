@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using ScimProvisioning.Api.Persistence.Sqlite;
+using ScimProvisioning.Domain;
+using ScimProvisioning.Domain.Users;
+
+namespace ScimProvisioning.Api.Persistence;
+
+/// <summary>
+/// Users as <c>GET /Users/{id}</c> and <c>filter=userName eq "…"</c> last read them, kept until anything SCIM
+/// resources are read from changes: the two calls IdPs make most, served without the database while nothing is written.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A copy is served only while the database's change count (<see cref="SqliteChangeFeed"/>) is the one taken before
+/// the copy was read: any commit of this process that touched a user, an email, a group, a membership, a member, a
+/// policy or an account retires every copy at once. That is coarse on purpose — nothing has to know which users a
+/// group rename or a role change shows up in — and a provisioning cycle that writes between its reads simply reads
+/// the database as before. Copies also expire after <see cref="DatabaseOptions.ReadCacheSeconds"/> (a writer in
+/// another process, such as the <c>seed</c> verb, is not seen by the count), and at most
+/// <see cref="DatabaseOptions.ReadCacheEntries"/> are kept.
+/// </para>
+/// <para>
+/// Only SQLite keeps copies: several PostgreSQL instances share one database, and no instance sees the others'
+/// commits. The views held here are shared between requests and are only ever rendered, never changed.
+/// </para>
+/// </remarks>
+public sealed class ResourceReadCache
+{
+    private readonly SqliteChangeFeed? _feed;
+    private readonly long _maxAgeMilliseconds;
+    private readonly int _capacity;
+    private readonly ConcurrentDictionary<(string Account, string Id), Entry> _byId = new();
+    private readonly ConcurrentDictionary<(string Account, string UserName), Entry> _byUserName = new();
+    private int _count;
+
+    /// <param name="feed">The change count of the database, or null where copies cannot be kept (PostgreSQL).</param>
+    public ResourceReadCache(SqliteChangeFeed? feed, int maxAgeSeconds, int capacity)
+    {
+        _feed = maxAgeSeconds > 0 && capacity > 0 ? feed : null;
+        _maxAgeMilliseconds = maxAgeSeconds * 1000L;
+        _capacity = capacity;
+    }
+
+    /// <summary>Whether this server keeps copies at all.</summary>
+    public bool Enabled => _feed is { Followed: true };
+
+    /// <summary>The change count to file a read under, taken before the read starts; null when it may not be kept.</summary>
+    public long? BeforeRead() => _feed is { Followed: true } feed ? feed.Generation : null;
+
+    public UserView? User(string accountId, string userId) =>
+        _byId.TryGetValue((accountId, userId), out var entry) && IsCurrent(entry) ? entry.View : null;
+
+    /// <summary>The user whose userName folds (<see cref="Identifiers.NormalizeKey"/>) to <paramref name="userName"/>'s fold.</summary>
+    public UserView? UserByName(string accountId, string userName) =>
+        _byUserName.TryGetValue((accountId, Identifiers.NormalizeKey(userName)), out var entry) && IsCurrent(entry) ? entry.View : null;
+
+    /// <summary>Keeps a view read after <see cref="BeforeRead"/> returned <paramref name="generation"/>.</summary>
+    public void Keep(UserView view, long? generation)
+    {
+        if (generation is not { } taken || _feed is null)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _count) > _capacity)
+        {
+            // Full: start over rather than track recency on every hit. At the default size this is a rare event even
+            // when every user of a 100,000-user account is read in turn.
+            _byId.Clear();
+            _byUserName.Clear();
+            Interlocked.Exchange(ref _count, 1);
+        }
+
+        var entry = new Entry(taken, Environment.TickCount64, view);
+        var user = view.User;
+        _byId[(user.AccountId, user.Id)] = entry;
+        _byUserName[(user.AccountId, Identifiers.NormalizeKey(user.UserName))] = entry;
+    }
+
+    private bool IsCurrent(Entry entry) =>
+        _feed is { Followed: true } feed
+        && entry.Generation == feed.Generation
+        && Environment.TickCount64 - entry.Created < _maxAgeMilliseconds;
+
+    private sealed record Entry(long Generation, long Created, UserView View);
+}
