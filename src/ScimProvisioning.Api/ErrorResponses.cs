@@ -43,16 +43,34 @@ public static class ErrorResponses
 }
 
 /// <summary>A SCIM JSON document written with <c>Content-Type: application/scim+json</c>.</summary>
-public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Status200OK, string? location = null, string? etag = null)
+public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Status200OK, string? location = null, string? etag = null)
     : IResult
 {
-    public JsonNode Body => body;
+    private byte[]? _rendered;
+
+    /// <summary>An answer whose JSON was rendered before (UTF-8, as <see cref="Render"/> writes it).</summary>
+    public static ScimJsonResult FromRendered(
+        byte[] json,
+        int status = StatusCodes.Status200OK,
+        string? location = null,
+        string? etag = null
+    ) => new(null, status, location, etag) { _rendered = json };
+
+    public JsonNode Body => body ?? JsonNode.Parse(_rendered)!;
 
     public int Status => status;
 
     public string? Location => location;
 
     public string? ETag => etag;
+
+    /// <summary>The UTF-8 JSON of a document, as every SCIM answer is written.</summary>
+    public static byte[] Render(JsonNode document)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        Write(document, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -70,13 +88,22 @@ public sealed class ScimJsonResult(JsonNode body, int status = StatusCodes.Statu
 
         // Rendered first, then sent with its length: one write of headers and body, where a chunked answer written
         // straight into the response took a second send for the closing chunk.
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
+        if (_rendered is { } rendered)
         {
-            body.WriteTo(writer);
+            httpContext.Response.ContentLength = rendered.Length;
+            await httpContext.Response.BodyWriter.WriteAsync(rendered);
+            return;
         }
 
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        Write(body!, buffer);
         httpContext.Response.ContentLength = buffer.WrittenCount;
         await httpContext.Response.BodyWriter.WriteAsync(buffer.WrittenMemory);
+    }
+
+    private static void Write(JsonNode document, ArrayBufferWriter<byte> buffer)
+    {
+        using var writer = new Utf8JsonWriter(buffer);
+        document.WriteTo(writer);
     }
 }

@@ -29,8 +29,8 @@ public sealed class ResourceReadCache
     private readonly SqliteChangeFeed? _feed;
     private readonly long _maxAgeMilliseconds;
     private readonly int _capacity;
-    private readonly ConcurrentDictionary<(string Account, string Id), Entry> _byId = new();
-    private readonly ConcurrentDictionary<(string Account, string UserName), Entry> _byUserName = new();
+    private readonly ConcurrentDictionary<(string Account, string Id), KeptUser> _byId = new();
+    private readonly ConcurrentDictionary<(string Account, string UserName), KeptUser> _byUserName = new();
     private int _count;
 
     /// <param name="feed">The change count of the database, or null where copies cannot be kept (PostgreSQL).</param>
@@ -47,12 +47,18 @@ public sealed class ResourceReadCache
     /// <summary>The change count to file a read under, taken before the read starts; null when it may not be kept.</summary>
     public long? BeforeRead() => _feed is { Followed: true } feed ? feed.Generation : null;
 
-    public UserView? User(string accountId, string userId) =>
-        _byId.TryGetValue((accountId, userId), out var entry) && IsCurrent(entry) ? entry.View : null;
+    public UserView? User(string accountId, string userId) => Kept(accountId, userId)?.View;
+
+    /// <summary>The current copy of a user with its rendering slot, or null.</summary>
+    public KeptUser? Kept(string accountId, string userId) =>
+        _byId.TryGetValue((accountId, userId), out var entry) && IsCurrent(entry) ? entry : null;
 
     /// <summary>The user whose userName folds (<see cref="Identifiers.NormalizeKey"/>) to <paramref name="userName"/>'s fold.</summary>
-    public UserView? UserByName(string accountId, string userName) =>
-        _byUserName.TryGetValue((accountId, Identifiers.NormalizeKey(userName)), out var entry) && IsCurrent(entry) ? entry.View : null;
+    public UserView? UserByName(string accountId, string userName) => KeptByName(accountId, userName)?.View;
+
+    /// <summary>The current copy of the user whose userName folds to <paramref name="userName"/>'s fold, or null.</summary>
+    public KeptUser? KeptByName(string accountId, string userName) =>
+        _byUserName.TryGetValue((accountId, Identifiers.NormalizeKey(userName)), out var entry) && IsCurrent(entry) ? entry : null;
 
     /// <summary>Keeps a view read after <see cref="BeforeRead"/> returned <paramref name="generation"/>.</summary>
     public void Keep(UserView view, long? generation)
@@ -71,16 +77,41 @@ public sealed class ResourceReadCache
             Interlocked.Exchange(ref _count, 1);
         }
 
-        var entry = new Entry(taken, Environment.TickCount64, view);
+        var entry = new KeptUser(taken, Environment.TickCount64, view);
         var user = view.User;
         _byId[(user.AccountId, user.Id)] = entry;
         _byUserName[(user.AccountId, Identifiers.NormalizeKey(user.UserName))] = entry;
     }
 
-    private bool IsCurrent(Entry entry) =>
+    private bool IsCurrent(KeptUser entry) =>
         _feed is { Followed: true } feed
         && entry.Generation == feed.Generation
         && Environment.TickCount64 - entry.Created < _maxAgeMilliseconds;
 
-    private sealed record Entry(long Generation, long Created, UserView View);
+    /// <summary>A kept user, and its resource as last rendered in full (no <c>attributes</c> asked) for one base URL.</summary>
+    public sealed class KeptUser(long generation, long created, UserView view)
+    {
+        private Rendering? _rendered;
+
+        public long Generation => generation;
+
+        public long Created => created;
+
+        public UserView View => view;
+
+        /// <summary>The UTF-8 JSON of the full resource at <paramref name="baseUrl"/>, rendered once per base URL.</summary>
+        public byte[] Rendered<TState>(string baseUrl, TState state, Func<TState, byte[]> render)
+        {
+            if (Volatile.Read(ref _rendered) is { } rendered && string.Equals(rendered.BaseUrl, baseUrl, StringComparison.Ordinal))
+            {
+                return rendered.Json;
+            }
+
+            var json = render(state);
+            Volatile.Write(ref _rendered, new Rendering(baseUrl, json));
+            return json;
+        }
+
+        private sealed record Rendering(string BaseUrl, byte[] Json);
+    }
 }

@@ -34,4 +34,30 @@ public static class ListResponse
         list["Resources"] = items;
         return list;
     }
+
+    /// <summary>
+    /// The UTF-8 JSON of <see cref="Create(IEnumerable{JsonObject}, int, int)"/> for one resource already rendered
+    /// (<see cref="ScimJsonResult.Render"/>), written the same way without parsing it again.
+    /// </summary>
+    public static byte[] RenderSingle(byte[] resource, int startIndex)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(resource.Length + 160);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("schemas");
+            writer.WriteStringValue(ScimSchemaUris.ListResponse);
+            writer.WriteEndArray();
+            writer.WriteNumber("totalResults", 1);
+            writer.WriteNumber("startIndex", startIndex);
+            writer.WriteNumber("itemsPerPage", 1);
+            writer.WritePropertyName("Resources");
+            writer.WriteStartArray();
+            writer.WriteRawValue(resource, skipInputValidation: true);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -154,7 +154,9 @@ public sealed class SqliteChangeFeed
     /// </summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static unsafe int Authorize(IntPtr argument, int action, byte* first, byte* second, byte* database, byte* trigger) =>
-        action == 9 /* SQLITE_DELETE */ ? 2 /* SQLITE_IGNORE */ : 0;
+        action == 9 /* SQLITE_DELETE */
+            ? 2 /* SQLITE_IGNORE */
+            : 0;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static unsafe void OnRollback(IntPtr argument) => ((HookState*)argument)->Dirty = 0;

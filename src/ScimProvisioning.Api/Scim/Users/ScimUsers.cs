@@ -88,6 +88,12 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
             }
         }
 
+        return LookupPage(view, request, scim);
+    }
+
+    /// <summary>The page a <c>userName eq</c> lookup answers with: total 0 or 1, paged and projected as any list.</summary>
+    private static ListPage<JsonObject> LookupPage(UserView? view, ListRequest request, ScimContext scim)
+    {
         var total = view is null ? 0 : 1;
         if (view is null || request.Count == 0 || request.StartIndex > total)
         {
@@ -95,12 +101,42 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
         }
 
         var resource = ScimDocument.Project(
-            UserResourceMapper.ToResource(view.User, scim.Profile, scim.BaseUrl, view.Groups.ToList()),
+            UserResourceMapper.ToResource(view.User, scim.Profile, scim.BaseUrl, view.Groups),
             CoreSchemas.UserResource,
             request.Attributes,
             request.ExcludedAttributes
         );
         return new ListPage<JsonObject>(total, [resource], null);
+    }
+
+    /// <summary>
+    /// The answer to a <c>userName eq</c> lookup whose user the read cache holds, made without a database session;
+    /// null for any other list request or when the user is not held. The full resource inside is the copy's rendering.
+    /// </summary>
+    public static ScimJsonResult? AnswerFromCache(ListRequest request, ScimContext scim, ResourceReadCache cache)
+    {
+        if (
+            !cache.Enabled
+            || request is not { Filter: { } text, UsesCursor: false, SortBy: null }
+            || UserNameLookup(ScimFilters.Parse(text, scim, Profiles.FilterTarget.Users)) is not { } userName
+            || cache.KeptByName(scim.AccountId, userName) is not { } kept
+        )
+        {
+            return null;
+        }
+
+        if (request is not { Attributes.Count: 0, ExcludedAttributes.Count: 0, StartIndex: <= 1, Count: > 0 })
+        {
+            var page = LookupPage(kept.View, request, scim);
+            return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex));
+        }
+
+        var resource = kept.Rendered(
+            scim.BaseUrl,
+            (kept.View, scim),
+            static s => ScimJsonResult.Render(Resource(s.View, s.scim, new ScimSingleQuery(null, null)))
+        );
+        return ScimJsonResult.FromRendered(ListResponse.RenderSingle(resource, request.StartIndex));
     }
 
     /// <summary>One user with its groups, read without tracking; SCIM 404 when unknown.</summary>
@@ -123,6 +159,15 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     }
 
     public JsonObject Resource(UserView view, ScimSingleQuery query) => Project(view.User, view.Groups, query);
+
+    /// <summary>A user as a SCIM resource, projected by <c>attributes</c> / <c>excludedAttributes</c>.</summary>
+    public static JsonObject Resource(UserView view, ScimContext scim, ScimSingleQuery query) =>
+        ScimDocument.Project(
+            UserResourceMapper.ToResource(view.User, scim.Profile, scim.BaseUrl, view.Groups),
+            CoreSchemas.UserResource,
+            ScimDocument.ParseAttributeList(query.Attributes),
+            ScimDocument.ParseAttributeList(query.ExcludedAttributes)
+        );
 
     public string? Version(User user) => ScimETags.Of(scim.Profile, user.Version);
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScimProvisioning.Api.Auth;
+using ScimProvisioning.Api.Persistence;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Api.Scim.Users;
@@ -46,28 +47,54 @@ public static class UserEndpoints
         return users;
     }
 
-    private static async Task<ScimJsonResult> ListUsers([AsParameters] ScimListQuery query, ScimContext scim, ScimUsers users)
+    private static async Task<ScimJsonResult> ListUsers(
+        [AsParameters] ScimListQuery query,
+        HttpContext http,
+        ScimContext scim,
+        ResourceReadCache cache
+    )
     {
         var request = query.ToRequest(scim);
+        if (ScimUsers.AnswerFromCache(request, scim, cache) is { } answer)
+        {
+            return answer;
+        }
+
+        var users = http.RequestServices.GetRequiredService<ScimUsers>();
         var page = await users.SearchAsync(request);
         return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex, request.UsesCursor, page.NextCursor));
     }
 
     private static async Task<Results<StatusCodeHttpResult, ScimJsonResult>> GetUser(
         string id,
-        HttpRequest http,
+        HttpContext http,
         [AsParameters] ScimSingleQuery query,
         ScimContext scim,
-        ScimUsers users
+        ResourceReadCache cache
     )
     {
-        var view = await users.GetAsync(id);
-        if (ScimETags.IsNotModified(http, scim.Profile, view.User.Version))
+        // A copy the read cache holds answers without a database session (or the services a write needs), and the full
+        // resource is rendered once per copy.
+        var kept = cache.Kept(scim.AccountId, id);
+        var view = kept?.View ?? await http.RequestServices.GetRequiredService<ScimUsers>().GetAsync(id);
+        var version = view.User.Version;
+        if (ScimETags.IsNotModified(http.Request, scim.Profile, version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return new ScimJsonResult(users.Resource(view, query), StatusCodes.Status200OK, null, users.Version(view.User));
+        var etag = ScimETags.Of(scim.Profile, version);
+        if (kept is not null && query is { Attributes: null, ExcludedAttributes: null })
+        {
+            var json = kept.Rendered(
+                scim.BaseUrl,
+                (kept.View, scim, query),
+                static s => ScimJsonResult.Render(ScimUsers.Resource(s.View, s.scim, s.query))
+            );
+            return ScimJsonResult.FromRendered(json, StatusCodes.Status200OK, null, etag);
+        }
+
+        return new ScimJsonResult(ScimUsers.Resource(view, scim, query), StatusCodes.Status200OK, null, etag);
     }
 
     private static async Task<IResult> CreateUser(
