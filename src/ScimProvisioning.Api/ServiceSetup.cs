@@ -49,6 +49,7 @@ public static class ServiceSetup
             // Each host keeps its own logger (several run side by side in the tests); the static one is left alone.
             preserveStaticLogger: true
         );
+        Telemetry.CachingLoggerFactory.Decorate(builder.Services);
 
         var server = Hosting.PublicAddress.Read(configuration);
         builder.Services.AddSingleton(server);

@@ -1,9 +1,10 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -146,6 +147,14 @@ public static class AuthSetup
             authorization.AddPolicy(name, p => p.AddRequirements(new AccountAccessRequirement(accepted)));
         }
 
+        // The authorization services are stateless, but registered per use: the middleware resolved a new policy
+        // evaluator, authorization service, handler provider, context factory and evaluator for every request.
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationEvaluator, DefaultAuthorizationEvaluator>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
+        services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+
         return services;
     }
 
@@ -170,15 +179,26 @@ internal sealed class AccountAccessHandler : AuthorizationHandler<AccountAccessR
             && context.User.Identity?.IsAuthenticated == true
             && http.GetRouteValue("account_id") is string accountId
             && string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal)
-            && context
-                .User.FindAll(TokenService.PermissionClaim)
-                .Any(c => requirement.AcceptedPermissions.Contains(c.Value, StringComparer.Ordinal))
+            && HoldsAny(context.User, requirement.AcceptedPermissions)
         )
         {
             context.Succeed(requirement);
         }
 
         return Task.CompletedTask;
+    }
+
+    private static bool HoldsAny(ClaimsPrincipal user, string[] accepted)
+    {
+        foreach (var claim in user.Claims)
+        {
+            if (claim.Type == TokenService.PermissionClaim && Array.IndexOf(accepted, claim.Value) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
 
@@ -214,8 +234,14 @@ internal sealed class ErrorWritingAuthorizationResultHandler : IAuthorizationMid
 /// Revocation and expiry are checked against the token's database record, cached for a couple of seconds per
 /// instance so a revocation reaches every instance within <c>Auth:RevocationCacheSeconds</c>.
 /// </summary>
-public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<AuthOptions> options, TimeProvider clock)
+public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IOptions<AuthOptions> options, TimeProvider clock)
 {
+    /// <summary>Tokens remembered at most; only tokens whose signature validated get here, so these are issued tokens.</summary>
+    public const int Capacity = 10_000;
+
+    // Looked up on every authenticated request: a dictionary keyed by the token id itself, not a string built per request.
+    private readonly ConcurrentDictionary<string, Remembered> _records = new(StringComparer.Ordinal);
+
     public async Task<bool> IsUsableAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
     {
         var tokenId = principal.TokenId();
@@ -225,20 +251,31 @@ public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IMemoryCac
             return false;
         }
 
+        var now = clock.GetUtcNow();
         var cacheFor = TimeSpan.FromSeconds(options.Value.RevocationCacheSeconds);
-        var record =
-            cacheFor > TimeSpan.Zero
-                ? await cache.GetOrCreateAsync(
-                    $"token:{tokenId}",
-                    entry =>
-                    {
-                        entry.AbsoluteExpirationRelativeToNow = cacheFor;
-                        return LoadAsync(tokenId, cancellationToken);
-                    }
-                )
-                : await LoadAsync(tokenId, cancellationToken);
-        return record is not null && record.AccountId == accountId && record.IsUsableAt(clock.GetUtcNow().UtcDateTime);
+        ApiToken? record;
+        if (cacheFor > TimeSpan.Zero && _records.TryGetValue(tokenId, out var remembered) && now < remembered.Until)
+        {
+            record = remembered.Token;
+        }
+        else
+        {
+            record = await LoadAsync(tokenId, cancellationToken);
+            if (cacheFor > TimeSpan.Zero)
+            {
+                if (_records.Count >= Capacity)
+                {
+                    _records.Clear();
+                }
+
+                _records[tokenId] = new Remembered(record, now + cacheFor);
+            }
+        }
+
+        return record is not null && record.AccountId == accountId && record.IsUsableAt(now.UtcDateTime);
     }
+
+    private sealed record Remembered(ApiToken? Token, DateTimeOffset Until);
 
     private async Task<ApiToken?> LoadAsync(string tokenId, CancellationToken cancellationToken)
     {
