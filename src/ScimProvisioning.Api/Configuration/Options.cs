@@ -63,7 +63,7 @@ public sealed class DatabaseOptions
     public int ReadCacheSeconds { get; set; } = 5;
 
     /// <summary>SQLite: the most users kept by <see cref="ReadCacheSeconds"/>.</summary>
-    public int ReadCacheEntries { get; set; } = 20_000;
+    public int ReadCacheEntries { get; set; } = 10_000;
 }
 
 /// <summary><c>Auth:*</c> — how bearer tokens are signed and checked.</summary>

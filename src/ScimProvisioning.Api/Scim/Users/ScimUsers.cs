@@ -80,7 +80,7 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
         var view = cache.UserByName(scim.AccountId, userName);
         if (view is null)
         {
-            var generation = cache.BeforeRead();
+            var generation = ReadCacheGeneration();
             view = await UserReads.ReadByUserNameAsync(db, scim.AccountId, userName, scim.Aborted);
             if (view is not null)
             {
@@ -90,6 +90,12 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
 
         return LookupPage(view, request, scim);
     }
+
+    /// <summary>
+    /// The change count to keep a read under, or null: never for a read inside a transaction, which can see rows that
+    /// are not committed yet (and may never be).
+    /// </summary>
+    private long? ReadCacheGeneration() => db.Database.CurrentTransaction is null ? cache.BeforeRead() : null;
 
     /// <summary>The page a <c>userName eq</c> lookup answers with: total 0 or 1, paged and projected as any list.</summary>
     private static ListPage<JsonObject> LookupPage(UserView? view, ListRequest request, ScimContext scim)
@@ -152,7 +158,7 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
             return kept;
         }
 
-        var generation = cache.BeforeRead();
+        var generation = ReadCacheGeneration();
         var view = await UserReads.ReadAsync(db, scim.AccountId, id, scim.Aborted) ?? throw NotFound(id);
         cache.Keep(view, generation);
         return view;
