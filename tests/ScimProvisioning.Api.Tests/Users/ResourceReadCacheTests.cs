@@ -65,9 +65,7 @@ public sealed class ResourceReadCacheTests(ResourceReadCacheTests.ShortLivedCopi
         new(
             "SCIM PATCH renaming a group of the user",
             (a, f) =>
-                Expect(
-                    a.PatchOpsAsync($"/Groups/{f.GroupId}", """[{"op":"replace","path":"displayName","value":"Renamed by SCIM"}]""")
-                )
+                Expect(a.PatchOpsAsync($"/Groups/{f.GroupId}", """[{"op":"replace","path":"displayName","value":"Renamed by SCIM"}]"""))
         ),
         new("SCIM DELETE of a group of the user", (a, f) => Expect(a.DeleteAsync($"/Groups/{f.GroupId}"))),
         new("/Bulk PATCH of the user", (a, f) => Expect(a.PostAsync("/Bulk", BulkBody.Replace("{0}", f.UserId, StringComparison.Ordinal)))),
