@@ -147,7 +147,7 @@ app.UseWhen(
     }
 );
 app.UseAuthentication();
-app.UseRateLimiter();
+app.UseScimRateLimiting();
 app.UseAuthorization();
 
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -16,6 +16,7 @@ public static class RateLimiting
 
     public static IServiceCollection AddScimRateLimiting(this IServiceCollection services, RateLimitOptions options)
     {
+        services.AddSingleton(options);
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -60,5 +61,16 @@ public static class RateLimiting
             };
         });
         return services;
+    }
+
+    /// <summary>The limiter, unless <c>RateLimit:Enabled</c> is false: then every request would only take a no-op lease.</summary>
+    public static WebApplication UseScimRateLimiting(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<RateLimitOptions>().Enabled)
+        {
+            app.UseRateLimiter();
+        }
+
+        return app;
     }
 }
