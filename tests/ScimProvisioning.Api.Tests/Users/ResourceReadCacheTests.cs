@@ -15,13 +15,13 @@ namespace ScimProvisioning.Api.Tests.Users;
 public sealed class ResourceReadCacheTests(ResourceReadCacheTests.ShortLivedCopiesFactory factory)
     : IClassFixture<ResourceReadCacheTests.ShortLivedCopiesFactory>
 {
-    /// <summary>Copies kept for two seconds, so that the age limit can be seen.</summary>
+    /// <summary>Copies kept for three seconds, so that the age limit can be seen (and a slow machine still reads a copy).</summary>
     public sealed class ShortLivedCopiesFactory : ScimApiFactory
     {
         protected override string Profile => "Standard";
 
         protected override IEnumerable<KeyValuePair<string, string?>> Settings() =>
-            base.Settings().Append(new("Database:ReadCacheSeconds", "2"));
+            base.Settings().Append(new("Database:ReadCacheSeconds", "3"));
     }
 
     private sealed record Change(string Name, Func<TestAccount, Fixture, Task> Apply);
@@ -149,8 +149,8 @@ public sealed class ResourceReadCacheTests(ResourceReadCacheTests.ShortLivedCopi
 
         Assert.Equal(kept.ToJsonString(), (await account.GetUserAsync(userId)).ToJsonString());
 
-        // ...until the age limit (2 s here)...
-        await Task.Delay(TimeSpan.FromSeconds(2.2));
+        // ...until the age limit (3 s here)...
+        await Task.Delay(TimeSpan.FromSeconds(3.2));
         var fresh = await account.GetUserAsync(userId);
         Assert.Equal("From outside", fresh["title"]!.GetValue<string>());
 
