@@ -47,16 +47,14 @@ public sealed class ResourceReadCache
     /// <summary>The change count to file a read under, taken before the read starts; null when it may not be kept.</summary>
     public long? BeforeRead() => _feed is { Followed: true } feed ? feed.Generation : null;
 
-    public UserView? User(string accountId, string userId) => Kept(accountId, userId)?.View;
-
     /// <summary>The current copy of a user with its rendering slot, or null.</summary>
     public KeptUser? Kept(string accountId, string userId) =>
         _byId.TryGetValue((accountId, userId), out var entry) && IsCurrent(entry) ? entry : null;
 
-    /// <summary>The user whose userName folds (<see cref="Identifiers.NormalizeKey"/>) to <paramref name="userName"/>'s fold.</summary>
-    public UserView? UserByName(string accountId, string userName) => KeptByName(accountId, userName)?.View;
-
-    /// <summary>The current copy of the user whose userName folds to <paramref name="userName"/>'s fold, or null.</summary>
+    /// <summary>
+    /// The current copy of the user whose userName folds (<see cref="Identifiers.NormalizeKey"/>) to
+    /// <paramref name="userName"/>'s fold, or null.
+    /// </summary>
     public KeptUser? KeptByName(string accountId, string userName) =>
         _byUserName.TryGetValue((accountId, Identifiers.NormalizeKey(userName)), out var entry) && IsCurrent(entry) ? entry : null;
 

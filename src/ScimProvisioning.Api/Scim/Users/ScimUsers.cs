@@ -77,7 +77,7 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
     /// </summary>
     private async Task<ListPage<JsonObject>> SearchByUserNameAsync(string userName, ListRequest request)
     {
-        var view = cache.UserByName(scim.AccountId, userName);
+        var view = cache.KeptByName(scim.AccountId, userName)?.View;
         if (view is null)
         {
             var generation = ReadCacheGeneration();
@@ -137,25 +137,18 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
             return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex));
         }
 
-        var resource = kept.Rendered(
-            scim.BaseUrl,
-            (kept.View, scim),
-            static s => ScimJsonResult.Render(Resource(s.View, s.scim, new ScimSingleQuery(null, null)))
-        );
-        return ScimJsonResult.FromRendered(ListResponse.RenderSingle(resource, request.StartIndex));
+        return ScimJsonResult.FromRendered(ListResponse.RenderSingle(RenderedResource(kept, scim), request.StartIndex));
     }
 
-    /// <summary>One user with its groups, read without tracking; SCIM 404 when unknown.</summary>
+    /// <summary>
+    /// One user with its groups, read from the database without tracking (the caller has already asked the read cache)
+    /// and kept in the cache; SCIM 404 when unknown.
+    /// </summary>
     public async Task<UserView> GetAsync(string id)
     {
         if (!Identifiers.IsTag(id))
         {
             throw NotFound(id);
-        }
-
-        if (cache.User(scim.AccountId, id) is { } kept)
-        {
-            return kept;
         }
 
         var generation = ReadCacheGeneration();
@@ -164,15 +157,16 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
         return view;
     }
 
-    public JsonObject Resource(UserView view, ScimSingleQuery query) => Project(view.User, view.Groups, query);
-
     /// <summary>A user as a SCIM resource, projected by <c>attributes</c> / <c>excludedAttributes</c>.</summary>
     public static JsonObject Resource(UserView view, ScimContext scim, ScimSingleQuery query) =>
-        ScimDocument.Project(
-            UserResourceMapper.ToResource(view.User, scim.Profile, scim.BaseUrl, view.Groups),
-            CoreSchemas.UserResource,
-            ScimDocument.ParseAttributeList(query.Attributes),
-            ScimDocument.ParseAttributeList(query.ExcludedAttributes)
+        Project(view.User, view.Groups, scim, query);
+
+    /// <summary>The UTF-8 JSON of a kept user's full resource (no <c>attributes</c> asked), rendered once per copy.</summary>
+    public static byte[] RenderedResource(ResourceReadCache.KeptUser kept, ScimContext scim) =>
+        kept.Rendered(
+            scim.BaseUrl,
+            (kept.View, scim),
+            static s => ScimJsonResult.Render(Resource(s.View, s.scim, new ScimSingleQuery(null, null)))
         );
 
     public string? Version(User user) => ScimETags.Of(scim.Profile, user.Version);
@@ -262,9 +256,14 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
         IReadOnlyList<(string Id, string Display)> groups,
         ScimSingleQuery query,
         int status
-    ) => new(Project(result.User, groups, query), status, result.User.Id, Location(result.User), Version(result.User), result.Change);
+    ) => new(Project(result.User, groups, scim, query), status, result.User.Id, Location(result.User), Version(result.User), result.Change);
 
-    private JsonObject Project(User user, IReadOnlyList<(string Id, string Display)> groups, ScimSingleQuery query) =>
+    private static JsonObject Project(
+        User user,
+        IReadOnlyList<(string Id, string Display)> groups,
+        ScimContext scim,
+        ScimSingleQuery query
+    ) =>
         ScimDocument.Project(
             UserResourceMapper.ToResource(user, scim.Profile, scim.BaseUrl, groups),
             CoreSchemas.UserResource,

@@ -86,12 +86,7 @@ public static class UserEndpoints
         var etag = ScimETags.Of(scim.Profile, version);
         if (kept is not null && query is { Attributes: null, ExcludedAttributes: null })
         {
-            var json = kept.Rendered(
-                scim.BaseUrl,
-                (kept.View, scim, query),
-                static s => ScimJsonResult.Render(ScimUsers.Resource(s.View, s.scim, s.query))
-            );
-            return ScimJsonResult.FromRendered(json, StatusCodes.Status200OK, null, etag);
+            return ScimJsonResult.FromRendered(ScimUsers.RenderedResource(kept, scim), StatusCodes.Status200OK, null, etag);
         }
 
         return new ScimJsonResult(ScimUsers.Resource(view, scim, query), StatusCodes.Status200OK, null, etag);
