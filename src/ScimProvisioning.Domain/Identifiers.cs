@@ -5,7 +5,27 @@ namespace ScimProvisioning.Domain;
 /// <summary>Cloudflare-style ids: 32 lowercase hex characters ("tags").</summary>
 public static class Identifiers
 {
-    public static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    /// <summary>
+    /// A new tag: the creation time in milliseconds (12 hex characters, as a version 7 UUID starts) followed by 80
+    /// random bits. Tags made later sort after earlier ones, so a new row's id lands at the end of its unique index
+    /// instead of on a random page of it: a user create writes ids into eight indexes (user, member, policy, audit
+    /// event, log entry, event), and random keys made each of them dirty a page of its own in every commit.
+    /// </summary>
+    public static string NewTag() => NewTag(DateTimeOffset.UtcNow);
+
+    /// <summary>A new tag made at <paramref name="now"/> (see <see cref="NewTag()"/>).</summary>
+    public static string NewTag(DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        var milliseconds = (ulong)Math.Max(0, now.ToUnixTimeMilliseconds());
+        for (var i = 0; i < 6; i++)
+        {
+            bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
+        }
+
+        RandomNumberGenerator.Fill(bytes[6..]);
+        return Convert.ToHexStringLower(bytes);
+    }
 
     public static bool IsTag(string? value) => value is { Length: 32 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
