@@ -25,7 +25,34 @@ public sealed class GroupProvisioning(
     public const string ReservedPrefix = "CF";
 
     public Task<UserGroup?> FindAsync(string accountId, string id, CancellationToken cancellationToken) =>
-        db.UserGroups.SingleOrDefaultAsync(g => g.AccountId == accountId && g.Id == id, cancellationToken);
+        GroupById(db, accountId, id, cancellationToken);
+
+    // Compiled once, the queries of the PATCH an IdP sends for every user it assigns to a group.
+    private static readonly Func<ScimDbContext, string, string, CancellationToken, Task<UserGroup?>> GroupById = EF.CompileAsyncQuery(
+        (ScimDbContext db, string accountId, string id, CancellationToken _) =>
+            db.UserGroups.SingleOrDefault(g => g.AccountId == accountId && g.Id == id)
+    );
+
+    private static readonly Func<ScimDbContext, string, IEnumerable<string>, IAsyncEnumerable<(string Id, long Key)>> UserKeys =
+        EF.CompileAsyncQuery(
+            (ScimDbContext db, string accountId, IEnumerable<string> ids) =>
+                db
+                    .Users.AsNoTracking()
+                    .Where(u => u.AccountId == accountId && ids.Contains(u.Id))
+                    .Select(u => ValueTuple.Create(u.Id, u.Key))
+        );
+
+    private static readonly Func<ScimDbContext, long, IEnumerable<long>, IAsyncEnumerable<long>> PresentMembers = EF.CompileAsyncQuery(
+        (ScimDbContext db, long groupKey, IEnumerable<long> keys) =>
+            db.UserGroupMembers.Where(m => m.UserGroupKey == groupKey && keys.Contains(m.UserKey)).Select(m => m.UserKey)
+    );
+
+    private static readonly Func<ScimDbContext, long, CancellationToken, Task<StoredVersion>> VersionOf = EF.CompileAsyncQuery(
+        (ScimDbContext db, long groupKey, CancellationToken _) =>
+            db.UserGroups.Where(g => g.Key == groupKey).Select(g => new StoredVersion(g.Version, g.LastModified)).Single()
+    );
+
+    private sealed record StoredVersion(long Version, DateTime LastModified);
 
     /// <summary>Creates the account's system groups that are missing: one per account-scoped role.</summary>
     public async Task EnsureSystemGroupsAsync(string accountId, CancellationToken cancellationToken)
@@ -248,6 +275,7 @@ public sealed class GroupProvisioning(
 
         var added = 0;
         var removed = 0;
+        (long Version, DateTime LastModified)? bumped = null;
         var change = Describe(actor, action, group) with { IgnoredMemberIds = ignored, Details = details };
         try
         {
@@ -299,6 +327,9 @@ public sealed class GroupProvisioning(
                                 g => g.SetProperty(x => x.Version, x => x.Version + 1).SetProperty(x => x.LastModified, now),
                                 ct
                             );
+                        // Read back as stored (PostgreSQL keeps microseconds), for the answer's version and ETag.
+                        var stored = await VersionOf(db, group.Key, ct);
+                        bumped = (stored.Version, stored.LastModified);
                     }
 
                     change = change with
@@ -311,11 +342,14 @@ public sealed class GroupProvisioning(
                     audit.Record(change);
                     await db.SaveChangesAsync(ct);
                 },
-                cancellationToken
+                cancellationToken,
+                // Members taken out of a group that grants no Super Administrator take the role from no one.
+                mayTakeRole: ct => guard.GroupGrantsSuperAdministratorAsync(group.Key, ct)
             );
-            if (!attributesChanged && added + removed > 0)
+            if (bumped is var (version, lastModified))
             {
-                await db.Entry(group).ReloadAsync(cancellationToken);
+                entry.Property(g => g.Version).OriginalValue = entry.Property(g => g.Version).CurrentValue = version;
+                entry.Property(g => g.LastModified).OriginalValue = entry.Property(g => g.LastModified).CurrentValue = lastModified;
             }
         }
         catch (DbUpdateConcurrencyException)
@@ -456,13 +490,7 @@ public sealed class GroupProvisioning(
             return 0;
         }
 
-        var present =
-            group.Key == 0
-                ? []
-                : await db
-                    .UserGroupMembers.Where(m => m.UserGroupKey == group.Key && keys.Contains(m.UserKey))
-                    .Select(m => m.UserKey)
-                    .ToListAsync(cancellationToken);
+        var present = group.Key == 0 ? [] : await PresentMembers(db, group.Key, keys).ToListAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var missing = keys.Except(present)
             .Select(k => new UserGroupMember
@@ -495,14 +523,9 @@ public sealed class GroupProvisioning(
         var resolved = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in ids.Where(Identifiers.IsTag).Chunk(5000))
         {
-            var found = await db
-                .Users.AsNoTracking()
-                .Where(u => u.AccountId == accountId && chunk.Contains(u.Id))
-                .Select(u => new { u.Id, u.Key })
-                .ToListAsync(cancellationToken);
-            foreach (var user in found)
+            await foreach (var (id, key) in UserKeys(db, accountId, chunk).WithCancellation(cancellationToken))
             {
-                resolved[user.Id] = user.Key;
+                resolved[id] = key;
             }
         }
 

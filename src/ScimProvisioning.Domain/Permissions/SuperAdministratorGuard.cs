@@ -83,15 +83,42 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
     }
 
     /// <summary>
+    /// Whether the group grants Super Administrator to its members (it is the system group of the role, or one of its
+    /// policies allows it). Only then can taking members out of it take the role from anyone: a group that grants
+    /// nothing, or only denies the role, cannot lock the account out by losing members.
+    /// </summary>
+    public Task<bool> GroupGrantsSuperAdministratorAsync(long groupKey, CancellationToken cancellationToken)
+    {
+        var role = PermissionGroupCatalog.SuperAdministratorId;
+        return db.UserGroups.AnyAsync(
+            g =>
+                g.Key == groupKey
+                && (
+                    g.SystemRoleId == role
+                    || db.Policies.Any(p =>
+                        p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)
+                    )
+                ),
+            cancellationToken
+        );
+    }
+
+    /// <summary>
     /// Runs <paramref name="write"/> (which saves its changes) in a transaction and commits it unless it removed the
     /// account's last active Super Administrator; then it rolls back, audits the refusal (the description of
-    /// <paramref name="subject"/> with the reason) and throws.
+    /// <paramref name="subject"/> with the reason) and throws. <paramref name="mayTakeRole"/>, when given, says whether
+    /// this change can take the role from anyone at all; when it cannot, the two counts are skipped.
     /// </summary>
+    /// <remarks>
+    /// Both questions are asked inside the transaction, after the account's lock: no other guarded change can grant or
+    /// take the role between them and the commit.
+    /// </remarks>
     public async Task CommitGuardedAsync(
         ChangeDescription subject,
         LockoutCheck check,
         Func<CancellationToken, Task> write,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task<bool>>? mayTakeRole = null
     )
     {
         var guarded = check switch
@@ -100,9 +127,12 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
             LockoutCheck.Never => false,
             _ => settings.PreventSuperAdminLockout,
         };
-        var hadOne = guarded && await HasSuperAdministratorAsync(subject.AccountId, cancellationToken);
         await using var transaction = await db.Database.BeginWriteAsync(cancellationToken);
         await accountLock.LockAsync(db, subject.AccountId, cancellationToken);
+        var hadOne =
+            guarded
+            && (mayTakeRole is null || await mayTakeRole(cancellationToken))
+            && await HasSuperAdministratorAsync(subject.AccountId, cancellationToken);
         await write(cancellationToken);
         if (hadOne && !await HasSuperAdministratorAsync(subject.AccountId, cancellationToken))
         {
