@@ -33,14 +33,10 @@ public sealed class GroupProvisioning(
             db.UserGroups.SingleOrDefault(g => g.AccountId == accountId && g.Id == id)
     );
 
-    private static readonly Func<ScimDbContext, string, IEnumerable<string>, IAsyncEnumerable<(string Id, long Key)>> UserKeys =
-        EF.CompileAsyncQuery(
-            (ScimDbContext db, string accountId, IEnumerable<string> ids) =>
-                db
-                    .Users.AsNoTracking()
-                    .Where(u => u.AccountId == accountId && ids.Contains(u.Id))
-                    .Select(u => ValueTuple.Create(u.Id, u.Key))
-        );
+    private static readonly Func<ScimDbContext, string, IEnumerable<string>, IAsyncEnumerable<UserKey>> UserKeys = EF.CompileAsyncQuery(
+        (ScimDbContext db, string accountId, IEnumerable<string> ids) =>
+            db.Users.AsNoTracking().Where(u => u.AccountId == accountId && ids.Contains(u.Id)).Select(u => new UserKey(u.Id, u.Key))
+    );
 
     private static readonly Func<ScimDbContext, long, IEnumerable<long>, IAsyncEnumerable<long>> PresentMembers = EF.CompileAsyncQuery(
         (ScimDbContext db, long groupKey, IEnumerable<long> keys) =>
@@ -53,6 +49,8 @@ public sealed class GroupProvisioning(
     );
 
     private sealed record StoredVersion(long Version, DateTime LastModified);
+
+    private sealed record UserKey(string Id, long Key);
 
     /// <summary>Creates the account's system groups that are missing: one per account-scoped role.</summary>
     public async Task EnsureSystemGroupsAsync(string accountId, CancellationToken cancellationToken)
@@ -275,7 +273,7 @@ public sealed class GroupProvisioning(
 
         var added = 0;
         var removed = 0;
-        (long Version, DateTime LastModified)? bumped = null;
+        StoredVersion? bumped = null;
         var change = Describe(actor, action, group) with { IgnoredMemberIds = ignored, Details = details };
         try
         {
@@ -328,8 +326,7 @@ public sealed class GroupProvisioning(
                                 ct
                             );
                         // Read back as stored (PostgreSQL keeps microseconds), for the answer's version and ETag.
-                        var stored = await VersionOf(db, group.Key, ct);
-                        bumped = (stored.Version, stored.LastModified);
+                        bumped = await VersionOf(db, group.Key, ct);
                     }
 
                     change = change with
@@ -346,10 +343,11 @@ public sealed class GroupProvisioning(
                 // Members taken out of a group that grants no Super Administrator take the role from no one.
                 mayTakeRole: ct => guard.GroupGrantsSuperAdministratorAsync(group.Key, ct)
             );
-            if (bumped is var (version, lastModified))
+            if (bumped is { } stored)
             {
-                entry.Property(g => g.Version).OriginalValue = entry.Property(g => g.Version).CurrentValue = version;
-                entry.Property(g => g.LastModified).OriginalValue = entry.Property(g => g.LastModified).CurrentValue = lastModified;
+                // As a reload would: the tracked group takes the stored values and stays unchanged.
+                entry.Property(g => g.Version).OriginalValue = entry.Property(g => g.Version).CurrentValue = stored.Version;
+                entry.Property(g => g.LastModified).OriginalValue = entry.Property(g => g.LastModified).CurrentValue = stored.LastModified;
             }
         }
         catch (DbUpdateConcurrencyException)
@@ -523,9 +521,9 @@ public sealed class GroupProvisioning(
         var resolved = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in ids.Where(Identifiers.IsTag).Chunk(5000))
         {
-            await foreach (var (id, key) in UserKeys(db, accountId, chunk).WithCancellation(cancellationToken))
+            await foreach (var user in UserKeys(db, accountId, chunk).WithCancellation(cancellationToken))
             {
-                resolved[id] = key;
+                resolved[user.Id] = user.Key;
             }
         }
 
