@@ -4,6 +4,7 @@
 # Usage: bench/wrk.sh [sqlite|postgres] [--quick] [--seconds S] [--rounds R] [--warmup S]
 #   Each scenario is first driven unmeasured for --warmup seconds (default 15): the JIT needs ~10-15 s of load before
 #   the server runs its optimised code (a fresh server's GET /Users/{id} went 8,552 → 11,034 → 24,849/s in 5 s steps).
+#   Each measured run starts once the machine is idle again (settle, at most 30 s; the wait is in the results).
 #   postgres needs BENCH_POSTGRES, an Npgsql connection string to an empty database created as docs/deploy.md says.
 # Writes bench/results/wrk-ENGINE.json (and prints it); docs/benchmarks.md reads the figures.
 set -euo pipefail
@@ -70,11 +71,30 @@ open(f"{work}/usernames.txt", "w").write("\n".join(names) + "\n")
 PY
 export WRK_GROUP="$group" WRK_MEMBER=$(head -n 1 "$work/ids.txt")
 
+# Waits (at most 30 s) until the machine is idle — under 10 % of its CPU busy over a second — so a scenario is not
+# measured while the server or PostgreSQL still works off the previous one (the WAL checkpoint and the recorder's
+# backlog after 10 s of creations; autovacuum). Prints the seconds waited.
+settle() {
+  python3 - <<'PY'
+import time
+def sample():
+    fields = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(fields), fields[3] + fields[4]  # all, idle + iowait
+start = time.time()
+while time.time() - start < 30:
+    total0, idle0 = sample(); time.sleep(1); total1, idle1 = sample()
+    if 1 - (idle1 - idle0) / max(total1 - total0, 1) < 0.10:
+        break
+print(round(time.time() - start, 1))
+PY
+}
+
 run() { # scenario threads connections seconds script url
+  local waited; waited=$(settle)
   wrk -t"$2" -c"$3" -d"$4s" -H "$auth" -s "bench/wrk/$5" "$6" | tee -a "$work/wrk.log" \
     | sed -n 's/^WRK_RESULT //p' | python3 -c "
 import json, sys
-r = json.load(sys.stdin); r['scenario'] = '$1'
+r = json.load(sys.stdin); r['scenario'] = '$1'; r['settled_after_s'] = $waited
 status = dict(line.split(':', 1) for line in open('/proc/$server/status'))
 r['server_rss_mb'] = round(int(status['VmRSS'].split()[0]) / 1024, 1)  # after the run: where the peak comes from
 print(json.dumps(r))"
