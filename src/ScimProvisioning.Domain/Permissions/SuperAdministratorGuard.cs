@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScimProvisioning.Domain.Audit;
 using ScimProvisioning.Domain.Changes;
+using ScimProvisioning.Domain.Groups;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Domain.Permissions;
@@ -58,17 +59,7 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
                 p.AccountId == accountId && p.MemberId != null && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)
             )
             .Select(p => p.Member!);
-        var grantingGroups = db
-            .UserGroups.Where(g =>
-                g.AccountId == accountId
-                && (
-                    g.SystemRoleId == role
-                    || db.Policies.Any(p =>
-                        p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)
-                    )
-                )
-            )
-            .Select(g => g.Key);
+        var grantingGroups = GroupsGrantingSuperAdministrator().Where(g => g.AccountId == accountId).Select(g => g.Key);
         var viaGroups = db
             .UserGroupMembers.Where(gm => grantingGroups.Contains(gm.UserGroupKey))
             .Join(db.Members, gm => gm.UserKey, m => m.UserKey, (gm, m) => m);
@@ -87,19 +78,18 @@ public sealed class SuperAdministratorGuard(ScimDbContext db, AuditLog audit, Gu
     /// policies allows it). Only then can taking members out of it take the role from anyone: a group that grants
     /// nothing, or only denies the role, cannot lock the account out by losing members.
     /// </summary>
-    public Task<bool> GroupGrantsSuperAdministratorAsync(long groupKey, CancellationToken cancellationToken)
+    public Task<bool> GroupGrantsSuperAdministratorAsync(long groupKey, CancellationToken cancellationToken) =>
+        GroupsGrantingSuperAdministrator().AnyAsync(g => g.Key == groupKey, cancellationToken);
+
+    /// <summary>
+    /// The groups whose members hold Super Administrator: the role's system group and groups with an allow policy naming it.
+    /// </summary>
+    private IQueryable<UserGroup> GroupsGrantingSuperAdministrator()
     {
         var role = PermissionGroupCatalog.SuperAdministratorId;
-        return db.UserGroups.AnyAsync(
-            g =>
-                g.Key == groupKey
-                && (
-                    g.SystemRoleId == role
-                    || db.Policies.Any(p =>
-                        p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role)
-                    )
-                ),
-            cancellationToken
+        return db.UserGroups.Where(g =>
+            g.SystemRoleId == role
+            || db.Policies.Any(p => p.UserGroupKey == g.Key && p.Access == PolicyAccess.Allow && p.PermissionGroupIds.Contains(role))
         );
     }
 
