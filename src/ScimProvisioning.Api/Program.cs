@@ -91,6 +91,9 @@ app.Use(
     }
 );
 
+// PostgreSQL: the answer to a write retires the users kept in memory before the client can read again.
+ScimProvisioning.Api.Persistence.Postgres.PostgresChangeFeed.UseWritesAdvanceChangeFeed(app);
+
 // Request logging wraps the exception handler, so it logs the status the client really got.
 app.UseSerilogRequestLogging(options =>
 {

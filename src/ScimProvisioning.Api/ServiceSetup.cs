@@ -117,6 +117,10 @@ public static class ServiceSetup
             builder.Services.AddHostedService<DatabaseInitializer>();
             // After the initializer: events are delivered from a migrated database.
             builder.Services.AddHostedService(services => services.GetRequiredService<Events.EventDispatcher>());
+            if (builder.Services.Any(service => service.ServiceType == typeof(Persistence.Postgres.PostgresChangeFeed)))
+            {
+                builder.Services.AddHostedService(services => services.GetRequiredService<Persistence.Postgres.PostgresChangeFeed>());
+            }
         }
 
         builder.Services.AddEndpointsApiExplorer();

@@ -55,14 +55,14 @@ public sealed class DatabaseOptions
     public string SqliteSynchronous { get; set; } = "Normal";
 
     /// <summary>
-    /// SQLite: how long a user read by <c>GET /Users/{id}</c> or <c>filter=userName eq</c> may be served again from
-    /// memory while nothing SCIM resources are read from has been written (any such write retires every copy at once;
-    /// <see cref="Persistence.ResourceReadCache"/>). The limit bounds what a writer in another process can leave
-    /// unseen. 0 turns the copies off. PostgreSQL never keeps copies (several instances share its database).
+    /// How long a user read by <c>GET /Users/{id}</c> or <c>filter=userName eq</c> may be served again from memory while
+    /// nothing it is read from has been written (any such write retires every copy at once;
+    /// <see cref="Persistence.ResourceReadCache"/>). The limit bounds what the change count cannot see: on SQLite a
+    /// writer in another process, on PostgreSQL a notification that has not arrived. 0 turns the copies off.
     /// </summary>
     public int ReadCacheSeconds { get; set; } = 5;
 
-    /// <summary>SQLite: the most users kept by <see cref="ReadCacheSeconds"/>.</summary>
+    /// <summary>The most users kept by <see cref="ReadCacheSeconds"/>.</summary>
     public int ReadCacheEntries { get; set; } = 10_000;
 }
 

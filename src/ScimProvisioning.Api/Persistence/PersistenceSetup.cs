@@ -17,8 +17,7 @@ public static class PersistenceSetup
         var configured = configuration.GetConnectionString("Scim");
         if (IsPostgres(database.Provider))
         {
-            services.AddSingleton(new ResourceReadCache(null, 0, 0));
-            return services.AddPostgresPersistence(configured);
+            return services.AddPostgresPersistence(configured, database);
         }
 
         if (!string.Equals(database.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))

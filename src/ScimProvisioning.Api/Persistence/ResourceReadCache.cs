@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using ScimProvisioning.Api.Persistence.Sqlite;
 using ScimProvisioning.Domain;
 using ScimProvisioning.Domain.Users;
 
@@ -11,30 +10,27 @@ namespace ScimProvisioning.Api.Persistence;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A copy is served only while the database's change count (<see cref="SqliteChangeFeed"/>) is the one taken before
-/// the copy was read: any commit of this process that touched a user, an email, a group, a membership, a member, a
-/// policy or an account retires every copy at once. That is coarse on purpose — nothing has to know which users a
-/// group rename or a role change shows up in — and a provisioning cycle that writes between its reads simply reads
-/// the database as before. Copies also expire after <see cref="DatabaseOptions.ReadCacheSeconds"/> (a writer in
-/// another process, such as the <c>seed</c> verb, is not seen by the count), and at most
-/// <see cref="DatabaseOptions.ReadCacheEntries"/> are kept.
-/// </para>
-/// <para>
-/// Only SQLite keeps copies: several PostgreSQL instances share one database, and no instance sees the others'
-/// commits. The views held here are shared between requests and are only ever rendered, never changed.
+/// A copy is served only while the database's change count (<see cref="IResourceChangeFeed"/>) is the one taken before
+/// the copy was read: any commit that may have changed what a user reads as retires every copy at once. That is coarse
+/// on purpose — nothing has to know which users a group rename shows up in — and a provisioning cycle that writes
+/// between its reads simply reads the database as before. Copies also expire after
+/// <see cref="DatabaseOptions.ReadCacheSeconds"/> (on SQLite a writer in another process, such as the <c>seed</c> verb,
+/// is not seen by the count; on PostgreSQL another instance's commit is seen when its notification arrives), and at
+/// most <see cref="DatabaseOptions.ReadCacheEntries"/> are kept. The views held here are shared between requests and
+/// are only ever rendered, never changed.
 /// </para>
 /// </remarks>
 public sealed class ResourceReadCache
 {
-    private readonly SqliteChangeFeed? _feed;
+    private readonly IResourceChangeFeed? _feed;
     private readonly long _maxAgeMilliseconds;
     private readonly int _capacity;
     private readonly ConcurrentDictionary<(string Account, string Id), KeptUser> _byId = new();
     private readonly ConcurrentDictionary<(string Account, string UserName), KeptUser> _byUserName = new();
     private int _count;
 
-    /// <param name="feed">The change count of the database, or null where copies cannot be kept (PostgreSQL).</param>
-    public ResourceReadCache(SqliteChangeFeed? feed, int maxAgeSeconds, int capacity)
+    /// <param name="feed">The change count of the database, or null where copies are not kept.</param>
+    public ResourceReadCache(IResourceChangeFeed? feed, int maxAgeSeconds, int capacity)
     {
         _feed = maxAgeSeconds > 0 && capacity > 0 ? feed : null;
         _maxAgeMilliseconds = maxAgeSeconds * 1000L;

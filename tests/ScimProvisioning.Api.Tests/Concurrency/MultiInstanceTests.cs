@@ -58,6 +58,9 @@ public sealed class MultiInstanceTests : IAsyncLifetime
             ["Scim__Profile"] = "Standard",
             ["RateLimit__Enabled"] = "false",
             ["Bootstrap__PrintTokensOnStartup"] = "false",
+            // Users read by id or userName are kept for a minute: an answer that must show the other instance's write
+            // shows it because that write's notification retired the copy.
+            ["Database__ReadCacheSeconds"] = "60",
         };
 
     private Task<string> RunVerbAsync(params string[] args) => ServerProcesses.RunVerbAsync(Environment(), args);
@@ -196,6 +199,53 @@ public sealed class MultiInstanceTests : IAsyncLifetime
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "instance B still accepted the revoked token after 5 seconds");
             await Task.Delay(100);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_user_changed_through_one_instance_is_read_as_changed_through_the_other()
+    {
+        Skip.IfNot(PostgresTestServer.Available, PostgresTestServer.SkipReason);
+        var (bootstrap, a, b) = await StartTwoAsync();
+        var account = bootstrap["accountId"]!.GetValue<string>();
+        var token = bootstrap["scimToken"]!.GetValue<string>();
+        var scim = $"/client/v4/accounts/{account}/scim/v2";
+        var created = await SendAsync(
+            a,
+            HttpMethod.Post,
+            $"{scim}/Users",
+            token,
+            """{"userName":"kept.on.b@example.com","title":"First"}"""
+        );
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        var byId = $"{scim}/Users/{id}";
+        var byName = $"{scim}/Users?filter=" + Uri.EscapeDataString("userName eq \"kept.on.b@example.com\"");
+
+        async Task<(string? ById, string? ByName)> TitlesOnB()
+        {
+            var single = JsonNode.Parse(await (await SendAsync(b, HttpMethod.Get, byId, token)).Content.ReadAsStringAsync())!;
+            var list = JsonNode.Parse(await (await SendAsync(b, HttpMethod.Get, byName, token)).Content.ReadAsStringAsync())!;
+            return (single["title"]?.GetValue<string>(), list["Resources"]![0]!["title"]?.GetValue<string>());
+        }
+
+        // Instance B reads the user twice each way: the second answers come from its copies.
+        Assert.Equal(("First", "First"), await TitlesOnB());
+        Assert.Equal(("First", "First"), await TitlesOnB());
+
+        var patched = await SendAsync(
+            a,
+            HttpMethod.Patch,
+            byId,
+            token,
+            """{"Operations":[{"op":"replace","path":"title","value":"Second"}]}"""
+        );
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var clock = Stopwatch.StartNew();
+        while (await TitlesOnB() != ("Second", "Second"))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), "instance B still answered its copy 5 s after A's commit");
+            await Task.Delay(20);
         }
     }
 

@@ -28,6 +28,9 @@ public abstract class ScimApiFactory : WebApplicationFactory<Program>
 
     private string? _postgresDatabase;
 
+    /// <summary>The connection string of this factory's PostgreSQL database, once the server has started on one.</summary>
+    public string? PostgresConnectionString => _postgresDatabase;
+
     protected virtual IEnumerable<KeyValuePair<string, string?>> Settings() =>
         [
             .. UsePostgres

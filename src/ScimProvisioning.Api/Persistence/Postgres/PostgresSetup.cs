@@ -1,12 +1,16 @@
 using Microsoft.EntityFrameworkCore;
+using ScimProvisioning.Api.Configuration;
 using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Api.Persistence.Postgres;
 
-/// <summary>PostgreSQL: pooled contexts over Npgsql, inserts in the request's transaction, a row lock per account.</summary>
+/// <summary>
+/// PostgreSQL: pooled contexts over Npgsql, inserts in the request's transaction, a row lock per account, and users
+/// kept in memory while the database's change notifications say nothing they are read from changed.
+/// </summary>
 public static class PostgresSetup
 {
-    public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string? configured)
+    public static IServiceCollection AddPostgresPersistence(this IServiceCollection services, string? configured, DatabaseOptions database)
     {
         if (string.IsNullOrWhiteSpace(configured))
         {
@@ -21,6 +25,24 @@ public static class PostgresSetup
         );
         services.AddSingleton<IInsertUnits>(TransactionalInserts.Instance);
         services.AddSingleton<IAccountLock>(PostgresAccountLock.Instance);
+        if (database.ReadCacheSeconds > 0 && database.ReadCacheEntries > 0)
+        {
+            // Listening starts with the server (ServiceSetup); a command-line verb never listens and keeps no copies.
+            services.AddSingleton(services => new PostgresChangeFeed(
+                configured,
+                services.GetRequiredService<ILogger<PostgresChangeFeed>>()
+            ));
+            services.AddSingleton(services => new ResourceReadCache(
+                services.GetRequiredService<PostgresChangeFeed>(),
+                database.ReadCacheSeconds,
+                database.ReadCacheEntries
+            ));
+        }
+        else
+        {
+            services.AddSingleton(new ResourceReadCache(null, 0, 0));
+        }
+
         return services;
     }
 
@@ -41,8 +63,9 @@ public static class PostgresSetup
         }
 
         // A pooled connection is reset (SET SESSION AUTHORIZATION DEFAULT; RESET ALL; … seven statements parsed by the
-        // server) before its next use unless told otherwise. The server never changes session state — no SET, LISTEN,
-        // advisory lock or temporary table — so there is nothing to reset.
+        // server) before its next use unless told otherwise. The server never changes a pooled session's state — no SET,
+        // LISTEN (PostgresChangeFeed listens on a connection of its own), advisory lock or temporary table — so there is
+        // nothing to reset.
         if (
             !configured.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase)
             && !configured.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase)

@@ -27,7 +27,7 @@ namespace ScimProvisioning.Api.Persistence.Sqlite;
 /// <c>seed</c> verb) are bounded by the cache's age limit.
 /// </para>
 /// </remarks>
-public sealed class SqliteChangeFeed
+public sealed class SqliteChangeFeed : IResourceChangeFeed
 {
     /// <summary>
     /// Tables no SCIM resource is read from, written on every request or in the background: the flight recorder's
