@@ -19,6 +19,12 @@ namespace ScimProvisioning.Domain.Persistence;
 /// which order) is generated once from the EF model — table and column names, each column's type mapping with its
 /// value converter — so the rows land exactly as EF Core would have written them. Entities written this way are not
 /// tracked. <see cref="IInsertUnits"/> decides in which transaction they run.
+/// <para>
+/// An outbox event (<see cref="Events.OutboxEvent"/>) is inserted only if its account has an event receiver when the
+/// statement runs, inside the write's transaction: a receiver starts at the outbox's end when it is registered, so an
+/// event written while the account has none is never read. A creation in an account without receivers (the common
+/// case, and an IdP's bulk load) then writes four rows instead of six.
+/// </para>
 /// </remarks>
 public sealed class RowInserts
 {
@@ -135,7 +141,7 @@ public sealed class RowInserts
                 .Append(sql.DelimitIdentifier(table.Name, table.Schema))
                 .Append(" (")
                 .AppendJoin(", ", columns[i].Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
-                .Append(") VALUES (");
+                .Append(rows[i] is Events.OutboxEvent ? ") SELECT " : ") VALUES (");
             for (var j = 0; j < columns[i].Length; j++)
             {
                 var name = names[i][j] = $"r{i}c{j}";
@@ -144,7 +150,15 @@ public sealed class RowInserts
                 text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
             }
 
-            text.Append(')');
+            if (rows[i] is Events.OutboxEvent)
+            {
+                AppendOnlyWithReceivers(text, db.Model, sql, columns[i], names[i]);
+            }
+            else
+            {
+                text.Append(')');
+            }
+
             if (returnsKey)
             {
                 text.Append(" RETURNING ").Append(sql.DelimitIdentifier(generatedKey!.GetColumnName(table)!));
@@ -155,5 +169,26 @@ public sealed class RowInserts
 
         builder.Append(text.ToString());
         return new RowInserts(text.ToString(), builder.Build(), columns, names, providerNames);
+    }
+
+    /// <summary><c> WHERE EXISTS (</c>a receiver of the event's account<c>)</c>, closing an outbox event's <c>INSERT … SELECT</c>.</summary>
+    private static void AppendOnlyWithReceivers(
+        StringBuilder text,
+        IModel model,
+        ISqlGenerationHelper sql,
+        IProperty[] columns,
+        string[] names
+    )
+    {
+        var receivers = model.FindEntityType(typeof(Events.EventReceiver))!;
+        var table = StoreObjectIdentifier.Table(receivers.GetTableName()!, receivers.GetSchema());
+        var account = Array.FindIndex(columns, p => p.Name == nameof(Events.OutboxEvent.AccountId));
+        text.Append(" WHERE EXISTS (SELECT 1 FROM ")
+            .Append(sql.DelimitIdentifier(table.Name, table.Schema))
+            .Append(" WHERE ")
+            .Append(sql.DelimitIdentifier(receivers.FindProperty(nameof(Events.EventReceiver.AccountId))!.GetColumnName(table)!))
+            .Append(" = ")
+            .Append(sql.GenerateParameterNamePlaceholder(names[account]))
+            .Append(')');
     }
 }

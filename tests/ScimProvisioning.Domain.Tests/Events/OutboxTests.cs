@@ -18,10 +18,50 @@ public sealed class OutboxTests
             .Select(e => e.Type)
             .ToListAsync();
 
+    /// <summary>Registers an event receiver (its events are not delivered here): creations store their events only then.</summary>
+    private static async Task AddReceiverAsync(DomainWorld world)
+    {
+        world.Db.EventReceivers.Add(
+            new EventReceiver
+            {
+                Id = Identifiers.NewTag(),
+                AccountId = world.AccountId,
+                Name = "test",
+                Kind = EventReceiverKinds.Poll,
+                Secret = "receiver-secret-0123456789",
+                Mode = "notice",
+            }
+        );
+        await world.Db.SaveChangesAsync();
+        world.Db.ChangeTracker.Clear();
+    }
+
+    [Fact]
+    public async Task A_creation_stores_its_events_only_while_the_account_has_a_receiver()
+    {
+        await using var world = await DomainWorld.CreateAsync();
+
+        // Nobody could read them: a receiver registered later starts after them.
+        var unseen = await world.ProvisionAsync("before@example.com");
+        Assert.Empty(await TypesAsync(world, unseen.Id));
+        Assert.Single(await world.AuditAsync(), e => e.ResourceId == unseen.Id);
+
+        await AddReceiverAsync(world);
+        var seen = await world.ProvisionAsync("after@example.com");
+        Assert.Equal([ProvisioningEvents.Create, ProvisioningEvents.MemberProvisioned], await TypesAsync(world, seen.Id));
+
+        // Another account's receiver does not count.
+        var other = await world.Accounts.CreateAsync("Other", "owner@other.example", default);
+        var elsewhere = world.Users.NewUser(other.Id, "elsewhere@example.com");
+        await world.Users.CreateAsync(DomainWorld.Actor, elsewhere, UserWriteKind.ScimCreate, default);
+        Assert.Empty(await world.Db.OutboxEvents.AsNoTracking().Where(e => e.ResourceId == elsewhere.Id).ToListAsync());
+    }
+
     [Fact]
     public async Task A_user_lifecycle_writes_create_deactivate_activate_and_member_events_in_order()
     {
         await using var world = await DomainWorld.CreateAsync();
+        await AddReceiverAsync(world);
         var created = await world.ProvisionAsync("jane@example.com");
         var user = await world.TrackedUserAsync("jane@example.com");
         user.Active = false;
