@@ -122,8 +122,9 @@ public sealed class RowInserts
                 ?? throw new InvalidOperationException($"{rows[i].GetType().Name} is not an entity type of this model.");
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             var generatedKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
-            if (returnsKey && generatedKey is null)
+            if (returnsKey && (generatedKey is null || rows[i] is Events.OutboxEvent))
             {
+                // An outbox event may not be inserted at all (no receiver), and then there is no key to return.
                 throw new InvalidOperationException($"{entityType.DisplayName()} has no store-generated key to return.");
             }
 
@@ -171,7 +172,7 @@ public sealed class RowInserts
         return new RowInserts(text.ToString(), builder.Build(), columns, names, providerNames);
     }
 
-    /// <summary><c> WHERE EXISTS (</c>a receiver of the event's account<c>)</c>, closing an outbox event's <c>INSERT … SELECT</c>.</summary>
+    /// <summary>Closes an outbox event's <c>INSERT … SELECT</c> with <c>WHERE EXISTS</c> (a receiver of the event's account).</summary>
     private static void AppendOnlyWithReceivers(
         StringBuilder text,
         IModel model,
