@@ -103,13 +103,20 @@ public sealed class PostgresChangeFeedTests(PostgresChangeFeedTests.LongLivedCop
             )
         );
         var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline && !(feed.Followed && feed.Generation > before + 1))
+        bool ListeningAgain() =>
+            factory.Logs.Events.Any(e => e.Contains("Listening for PostgreSQL change notifications again", StringComparison.Ordinal));
+        while (DateTime.UtcNow < deadline && !(feed.Followed && feed.Generation > before + 1 && ListeningAgain()))
         {
             await Task.Delay(50);
         }
 
         Assert.True(feed.Followed, "the feed listens again");
         Assert.True(feed.Generation > before, "copies kept before the connection was lost are not served");
+        Assert.Contains(
+            factory.Logs.Warnings,
+            e => e.Contains("Not listening for PostgreSQL change notifications", StringComparison.Ordinal)
+        );
+        Assert.True(ListeningAgain(), "the return is logged");
 
         // The new session hears commits again.
         await account.GetUserAsync(userId);

@@ -34,7 +34,8 @@ public sealed partial class PostgresChangeFeed(string connectionString, ILogger<
     /// <summary>The notification channel the triggers send on.</summary>
     public const string Channel = "scim_resources_changed";
 
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    /// <summary>The pause before listening again doubles from one second up to this, while attempts keep failing.</summary>
+    private const int MaxRetrySeconds = 30;
 
     private readonly string _connectionString = ListenerConnectionString(connectionString);
     private NpgsqlConnection? _first;
@@ -68,12 +69,19 @@ public sealed partial class PostgresChangeFeed(string connectionString, ILogger<
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failures = _first is null ? 1 : 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var connection = Interlocked.Exchange(ref _first, null);
             try
             {
                 connection ??= await ListenAsync(stoppingToken);
+                if (failures > 0)
+                {
+                    LogListeningAgain(logger);
+                    failures = 0;
+                }
+
                 while (true)
                 {
                     await connection.WaitAsync(stoppingToken);
@@ -85,8 +93,12 @@ public sealed partial class PostgresChangeFeed(string connectionString, ILogger<
             }
             catch (Exception exception)
             {
-                // A broken connection, a restarted server, a dropped database: listen again after a pause.
-                LogNotListening(logger, exception.GetType().Name);
+                // A broken connection, a restarted server, a dropped database: listen again after a pause. Said once
+                // per outage, not once per attempt.
+                if (failures++ == 0)
+                {
+                    LogNotListening(logger, exception.GetType().Name);
+                }
             }
             finally
             {
@@ -99,7 +111,7 @@ public sealed partial class PostgresChangeFeed(string connectionString, ILogger<
 
             try
             {
-                await Task.Delay(RetryDelay, stoppingToken);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(MaxRetrySeconds, 1 << Math.Min(failures - 1, 5))), stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -196,4 +208,7 @@ public sealed partial class PostgresChangeFeed(string connectionString, ILogger<
         Message = "Not listening for PostgreSQL change notifications ({Error}); users are read from the database until it is back"
     )]
     private static partial void LogNotListening(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for PostgreSQL change notifications again")]
+    private static partial void LogListeningAgain(ILogger logger);
 }
