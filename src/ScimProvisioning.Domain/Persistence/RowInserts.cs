@@ -122,7 +122,8 @@ public sealed class RowInserts
                 ?? throw new InvalidOperationException($"{rows[i].GetType().Name} is not an entity type of this model.");
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
             var generatedKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
-            if (returnsKey && (generatedKey is null || rows[i] is Events.OutboxEvent))
+            var onlyWithReceivers = rows[i] is Events.OutboxEvent;
+            if (returnsKey && (generatedKey is null || onlyWithReceivers))
             {
                 // An outbox event may not be inserted at all (no receiver), and then there is no key to return.
                 throw new InvalidOperationException($"{entityType.DisplayName()} has no store-generated key to return.");
@@ -142,7 +143,7 @@ public sealed class RowInserts
                 .Append(sql.DelimitIdentifier(table.Name, table.Schema))
                 .Append(" (")
                 .AppendJoin(", ", columns[i].Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
-                .Append(rows[i] is Events.OutboxEvent ? ") SELECT " : ") VALUES (");
+                .Append(onlyWithReceivers ? ") SELECT " : ") VALUES (");
             for (var j = 0; j < columns[i].Length; j++)
             {
                 var name = names[i][j] = $"r{i}c{j}";
@@ -151,7 +152,7 @@ public sealed class RowInserts
                 text.Append(j == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
             }
 
-            if (rows[i] is Events.OutboxEvent)
+            if (onlyWithReceivers)
             {
                 AppendOnlyWithReceivers(text, db.Model, sql, columns[i], names[i]);
             }
