@@ -23,8 +23,34 @@ public static class Identifiers
             bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
         }
 
-        RandomNumberGenerator.Fill(bytes[6..]);
+        RandomBits().CopyTo(bytes[6..]);
         return Convert.ToHexStringLower(bytes);
+    }
+
+    private const int RandomBytesPerTag = 10;
+    private const int TagsPerFill = 64;
+
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_randomLeft;
+
+    /// <summary>
+    /// A tag's 80 random bits, from the cryptographic generator filled for 64 tags at once: each fill is a call into
+    /// OpenSSL that costs far more than the bytes (~3 % of a POST /Users, which makes eight tags, when filled per tag).
+    /// </summary>
+    private static ReadOnlySpan<byte> RandomBits()
+    {
+        var random = t_random ??= new byte[RandomBytesPerTag * TagsPerFill];
+        if (t_randomLeft == 0)
+        {
+            RandomNumberGenerator.Fill(random);
+            t_randomLeft = TagsPerFill;
+        }
+
+        t_randomLeft--;
+        return random.AsSpan(t_randomLeft * RandomBytesPerTag, RandomBytesPerTag);
     }
 
     public static bool IsTag(string? value) => value is { Length: 32 } && value.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Features;
@@ -39,25 +40,46 @@ public static class ScimRequest
             sizeFeature.MaxRequestBodySize = maxBytes;
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        // A pooled buffer, sized by Content-Length when one is sent: a fresh 16 KB array per request was ~2 % of a POST's
+        // CPU (the allocator zeroes it). The parser copies what it keeps, so the buffer goes back before this returns.
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is > 0 and < 65536 and var length ? (int)length + 1 : 4096);
+        try
         {
-            if (buffer.Length + read > maxBytes)
+            var total = 0;
+            while (true)
             {
-                throw PayloadTooLarge(maxBytes);
+                if (total == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(2L * buffer.Length, Math.Min(maxBytes + 1, Array.MaxLength)));
+                    buffer.AsSpan(0, total).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(total), request.HttpContext.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw PayloadTooLarge(maxBytes);
+                }
             }
 
-            buffer.Write(chunk, 0, read);
-        }
+            if (total == 0)
+            {
+                throw ScimException.InvalidSyntax("The request body is empty; a JSON document is required.");
+            }
 
-        if (buffer.Length == 0)
+            return ScimDocument.Parse(buffer.AsSpan(0, total));
+        }
+        finally
         {
-            throw ScimException.InvalidSyntax("The request body is empty; a JSON document is required.");
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        return ScimDocument.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     public static ScimException PayloadTooLarge(long maxBytes) =>

@@ -89,6 +89,30 @@ public sealed class RowInserts
         return values;
     }
 
+    /// <summary>Columns of row <paramref name="row"/> of the shape, in parameter order.</summary>
+    public int ColumnCount(int row) => _columns[row].Length;
+
+    /// <summary>
+    /// The CLR type a column's parameter carries (after its value converter, nullable unwrapped): what a provider binds.
+    /// </summary>
+    public Type ProviderType(int row, int column)
+    {
+        var mapping = _columns[row][column].GetRelationalTypeMapping();
+        var type = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
+        return Nullable.GetUnderlyingType(type) ?? type;
+    }
+
+    /// <summary>
+    /// The value of a column's parameter for <paramref name="entity"/> (row <paramref name="row"/> of the shape): read from the
+    /// entity and passed through the column's value converter, as <see cref="Bind"/> does before the provider sees it.
+    /// </summary>
+    public object? ProviderValue(int row, int column, object entity)
+    {
+        var property = _columns[row][column];
+        var value = property.GetGetter().GetClrValue(entity);
+        return property.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) : value;
+    }
+
     /// <summary>Puts the rows' values on a provider command for <see cref="Sql"/>, through each column's type mapping.</summary>
     public void Bind(DbCommand command, IReadOnlyList<object> rows)
     {

@@ -1,8 +1,13 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.Extensions.DependencyInjection;
+using ScimProvisioning.Api.Persistence.Sqlite;
 using ScimProvisioning.Api.Tests.Infrastructure;
 using ScimProvisioning.Domain.Audit;
+using ScimProvisioning.Domain.Persistence;
 
 namespace ScimProvisioning.Api.Tests.Concurrency;
 
@@ -111,5 +116,132 @@ public sealed class GroupCommitTests(StandardApiFactory factory) : IClassFixture
         var store = await account.QueryAsync(db => db.Database.SqlQueryRaw<int>(TempStore).SingleAsync());
 
         Assert.Equal(2, store);
+    }
+
+    [SkippableFact]
+    public void Rows_bound_by_position_are_stored_exactly_as_the_command_path_stores_them()
+    {
+        Skip.If(PostgresTestServer.Selected, "SQLite only.");
+        using var scope = factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<ScimDbContext>();
+        using var session = SqliteSession.Open($"Data Source={factory.DatabasePath}", "FULL");
+        SqliteRawStatements.Execute(session, "PRAGMA foreign_keys=OFF;"); // the rows name parents that do not exist
+
+        // Every entity type of the model whose rows the plain INSERTs can write and the positional binder takes, with
+        // each column filled (strings past their maximum length, non-ASCII and a lone surrogate, a timestamp with ticks,
+        // and, when the column allows it, null), is inserted both ways inside a transaction that is rolled back.
+        var covered = new List<string>();
+        foreach (var entityType in db.Model.GetEntityTypes().Where(t => !t.IsOwned() && t.FindPrimaryKey() is not null))
+        {
+            foreach (var nulls in new[] { false, true })
+            {
+                var row = SampleRow(entityType, nulls);
+                var returnsKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd }];
+                RowInserts statement;
+                try
+                {
+                    statement = RowInserts.For(db, [row], returnsKey);
+                }
+                catch (InvalidOperationException)
+                {
+                    continue; // shadow properties, or an outbox event asked for a key: never written this way
+                }
+
+                if (!SqliteRawStatements.CanBind(statement))
+                {
+                    continue;
+                }
+
+                var table = entityType.GetTableName()!;
+                var (positionalKey, positional) = InsertAndRead(
+                    session,
+                    table,
+                    () => SqliteRawStatements.Insert(session, statement, row, returnsKey)
+                );
+                var (commandKey, command) = InsertAndRead(
+                    session,
+                    table,
+                    () =>
+                    {
+                        var sqlite = session.Connection.CreateCommand();
+                        sqlite.CommandText = statement.Sql;
+                        statement.Bind(sqlite, [row]);
+                        return returnsKey ? (long)sqlite.ExecuteScalar()! : sqlite.ExecuteNonQuery();
+                    }
+                );
+
+                Assert.Equal(command, positional);
+                if (returnsKey)
+                {
+                    Assert.Equal(commandKey, positionalKey);
+                }
+
+                covered.Add(entityType.ClrType.Name);
+            }
+        }
+
+        // The rows a creation writes are among them.
+        Assert.Subset(covered.ToHashSet(), new HashSet<string> { "User", "UserEmail", "UserMultiValue", "Member", "AuditEvent" });
+    }
+
+    /// <summary>Runs an insert in a transaction, reads the table's newest row (every column quoted) and rolls back.</summary>
+    private static (long Key, string Row) InsertAndRead(SqliteSession session, string table, Func<long> insert)
+    {
+        SqliteRawStatements.Execute(session, "BEGIN;");
+        try
+        {
+            var key = insert();
+            using var read = session.Connection.CreateCommand();
+            read.CommandText = $"SELECT * FROM \"{table}\" WHERE rowid = (SELECT max(rowid) FROM \"{table}\")";
+            using var reader = read.ExecuteReader();
+            Assert.True(reader.Read());
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(i => $"{reader.GetName(i)}={Quote(reader, i)}");
+            return (key, string.Join(" | ", columns));
+        }
+        finally
+        {
+            SqliteRawStatements.Execute(session, "ROLLBACK;");
+        }
+    }
+
+    private static string Quote(SqliteDataReader reader, int i) =>
+        reader.IsDBNull(i) ? "NULL" : $"{reader.GetDataTypeName(i)}:{Convert.ToHexString(reader.GetFieldValue<byte[]>(i))}";
+
+    /// <summary>An instance of the entity with every mapped property set to a value of its type.</summary>
+    private static object SampleRow(IEntityType entityType, bool nulls)
+    {
+        var row = Activator.CreateInstance(entityType.ClrType)!;
+        var n = 0;
+        foreach (var property in entityType.GetProperties().Where(p => p.PropertyInfo is not null || p.FieldInfo is not null))
+        {
+            n++;
+            var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
+            object? value = type switch
+            {
+                _ when nulls && property.IsNullable => null,
+                _ when type == typeof(string) => $"é✓\ud800 {property.Name} " + new string('x', (property.GetMaxLength() ?? 40) + 3),
+                _ when type == typeof(bool) => n % 2 == 0,
+                _ when type == typeof(long) => 9_000_000_000L + n,
+                _ when type == typeof(int) => 1000 + n,
+                _ when type == typeof(DateTime) => new DateTime(2026, 12, 3, 19, 26, 24, DateTimeKind.Utc).AddTicks(1_234_567 + n),
+                _ when type.IsEnum => Enum.GetValues(type).GetValue(n % Enum.GetValues(type).Length),
+                _ => null,
+            };
+            if (value is null && !property.IsNullable)
+            {
+                continue;
+            }
+
+            if (property.PropertyInfo is { CanWrite: true } info)
+            {
+                info.SetValue(row, value);
+            }
+            else
+            {
+                property.FieldInfo?.SetValue(row, value);
+            }
+        }
+
+        return row;
     }
 }

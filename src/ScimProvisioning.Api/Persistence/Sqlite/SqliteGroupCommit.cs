@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -142,7 +143,8 @@ internal sealed class SqliteGroupCommit : IInsertUnits, IDisposable
                 catch (Exception e) when (session.InTransaction)
                 {
                     unit.Error = e;
-                    Execute(session, "ROLLBACK TO unit; RELEASE unit;");
+                    Execute(session, "ROLLBACK TO unit;");
+                    Execute(session, "RELEASE unit;");
                 }
             }
 
@@ -163,12 +165,7 @@ internal sealed class SqliteGroupCommit : IInsertUnits, IDisposable
         }
     }
 
-    private static void Execute(SqliteSession session, string sql)
-    {
-        var statement = session.Statement(sql)!;
-        statement.Command.Parameters.Clear();
-        statement.Command.ExecuteNonQuery();
-    }
+    private static void Execute(SqliteSession session, string sql) => SqliteRawStatements.Execute(session, sql);
 
     private sealed class Unit(DbContext context, Func<RowInserter, Task> work, CancellationToken aborted)
     {
@@ -183,36 +180,39 @@ internal sealed class SqliteGroupCommit : IInsertUnits, IDisposable
         public Exception? Error { get; set; }
     }
 
-    /// <summary>Runs a unit's INSERTs on the writer's connection with its prepared statements; the model comes from the unit's
-    /// context.</summary>
+    /// <summary>Runs a unit's INSERTs on the writer's connection, one statement per row, bound by position (<see
+    /// cref="SqliteRawStatements"/>) when every column allows it; the model comes from the unit's context.</summary>
     private sealed class SessionInserter(SqliteSession session) : RowInserter
     {
+        private static readonly ConditionalWeakTable<RowInserts, StrongBox<bool>> Raw = new();
+
         public DbContext Context { get; set; } = null!;
 
-        public override Task<long> InsertReturningKeyAsync(object row, CancellationToken cancellationToken)
-        {
-            var command = Prepare(RowInserts.For(Context, [row], returnsKey: true), [row]);
-            return Task.FromResult((long)command.ExecuteScalar()!);
-        }
+        public override Task<long> InsertReturningKeyAsync(object row, CancellationToken cancellationToken) =>
+            Task.FromResult(Insert(RowInserts.For(Context, [row], returnsKey: true), row, returnsKey: true));
 
         public override Task InsertAsync(IReadOnlyList<object> rows, CancellationToken cancellationToken)
         {
-            // One statement per row: Microsoft.Data.Sqlite binds every parameter of a command to each of its statements by
-            // name (a linear search of the statement's names, tried with each prefix when absent), so a unit's five
-            // INSERTs in one command cost ~250 name lookups; one command per row costs one lookup per column.
+            // One statement per row: it keeps a statement's parameters few, and a unit's shapes few and cached.
             foreach (var row in rows)
             {
-                Prepare(RowInserts.For(Context, [row], returnsKey: false), [row]).ExecuteNonQuery();
+                Insert(RowInserts.For(Context, [row], returnsKey: false), row, returnsKey: false);
             }
 
             return Task.CompletedTask;
         }
 
-        private SqliteCommand Prepare(RowInserts statement, IReadOnlyList<object> rows)
+        private long Insert(RowInserts statement, object row, bool returnsKey)
         {
+            if (Raw.GetValue(statement, static s => new StrongBox<bool>(SqliteRawStatements.CanBind(s))).Value)
+            {
+                return SqliteRawStatements.Insert(session, statement, row, returnsKey);
+            }
+
+            // Microsoft.Data.Sqlite binds these parameters by name, a linear search of the statement's names each.
             var command = session.Statement(statement.Sql)!.Command;
-            statement.Bind(command, rows);
-            return command;
+            statement.Bind(command, [row]);
+            return returnsKey ? (long)command.ExecuteScalar()! : command.ExecuteNonQuery();
         }
     }
 }

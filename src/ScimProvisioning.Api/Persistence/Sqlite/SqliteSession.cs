@@ -33,6 +33,7 @@ public sealed class SqliteSession : IDisposable
 
     private readonly Dictionary<string, LinkedListNode<CachedStatement>> _statements = new(StringComparer.Ordinal);
     private readonly LinkedList<CachedStatement> _recent = new();
+    private readonly Dictionary<string, sqlite3_stmt> _rawStatements = new(StringComparer.Ordinal);
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
 
@@ -199,6 +200,40 @@ public sealed class SqliteSession : IDisposable
         return node.Value;
     }
 
+    /// <summary>
+    /// The native statement prepared for <paramref name="sql"/> (one statement) on this connection, for a caller that binds
+    /// by position and steps it itself (<see cref="SqliteRawStatements"/>); reset after each use, kept with the connection.
+    /// </summary>
+    internal sqlite3_stmt RawStatement(string sql)
+    {
+        if (_rawStatements.TryGetValue(sql, out var statement))
+        {
+            return statement;
+        }
+
+        if (_rawStatements.Count >= MaxStatements)
+        {
+            // Callers use a fixed set of texts (one per inserted table); this only bounds a mistake.
+            DisposeRawStatements();
+        }
+
+        var status = raw.sqlite3_prepare_v2(Connection.Handle, sql, out statement, out var tail);
+        if (status != raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            SqliteException.ThrowExceptionForRC(status, Connection.Handle);
+        }
+
+        if (statement is null || statement.IsInvalid || !string.IsNullOrWhiteSpace(tail))
+        {
+            statement?.Dispose();
+            throw new ArgumentException("The SQL text must hold exactly one statement.", nameof(sql));
+        }
+
+        _rawStatements.Add(sql, statement);
+        return statement;
+    }
+
     public void Dispose()
     {
         ExitWrite();
@@ -219,6 +254,17 @@ public sealed class SqliteSession : IDisposable
 
         _recent.Clear();
         _statements.Clear();
+        DisposeRawStatements();
+    }
+
+    private void DisposeRawStatements()
+    {
+        foreach (var statement in _rawStatements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _rawStatements.Clear();
     }
 
     private static void LowerInvariant(sqlite3_context context, object userData, sqlite3_value[] values)
