@@ -17,4 +17,14 @@ public interface IInsertUnits
 {
     /// <summary>Runs <paramref name="unit"/>; when this returns, its rows are committed (or in the caller's open transaction).</summary>
     Task RunAsync(DbContext db, Func<RowInserter, Task> unit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A unit of one parent row and its dependents (<see cref="RowInserter.InsertTreeAsync"/>); returns the parent's key.
+    /// </summary>
+    async Task<long> InsertTreeAsync(DbContext db, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    {
+        long key = 0;
+        await RunAsync(db, async inserter => key = await inserter.InsertTreeAsync(db, rows, cancellationToken), cancellationToken);
+        return key;
+    }
 }

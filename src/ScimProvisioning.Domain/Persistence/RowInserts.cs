@@ -74,6 +74,51 @@ public sealed class RowInserts
             : Build(db, rows, returnsKey);
     }
 
+    /// <summary>
+    /// One statement inserting <c>rows[0]</c> (the parent, with a store-generated key) and the rows after it, returning the
+    /// parent's key: <c>WITH "r0" AS (INSERT … RETURNING key), "r1" AS (INSERT … SELECT "r0".key, … FROM "r0"), … SELECT key
+    /// FROM "r0"</c>. A dependent's foreign key to the parent's type takes the parent's new key (<see cref="AssignParentKey"/>
+    /// sets the same on the objects); other rows are inserted as they are. One statement is one round trip and, outside a
+    /// transaction, its own transaction: all rows or none. PostgreSQL's syntax (SQLite has no data-modifying WITH); the
+    /// engine's <see cref="IInsertUnits"/> decides whether to use it.
+    /// </summary>
+    public static RowInserts ForTree(DbContext db, IReadOnlyList<object> rows)
+    {
+        var shape = "tree:" + string.Join(',', rows.Select(r => r.GetType().FullName));
+        return rows.Count <= MaxCachedRows
+            ? Cache.GetOrAdd((db.Model, shape, true), static (_, state) => BuildTree(state.db, state.rows), (db, rows))
+            : BuildTree(db, rows);
+    }
+
+    /// <summary>
+    /// Sets the parent's new key on it (<c>rows[0]</c>) and on each later row's foreign key to the parent's type, as a tree
+    /// statement (<see cref="ForTree"/>) stores them.
+    /// </summary>
+    public static void AssignParentKey(DbContext db, IReadOnlyList<object> rows, long key)
+    {
+        var (parentType, generatedKey) = Parent(db, rows[0]);
+        Set(generatedKey, rows[0], key);
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (ParentReference(EntityType(db, rows[i]), parentType, generatedKey) is { } reference)
+            {
+                Set(reference, rows[i], key);
+            }
+        }
+
+        static void Set(IProperty property, object row, long value)
+        {
+            if (property.PropertyInfo is { } info)
+            {
+                info.SetValue(row, value);
+            }
+            else
+            {
+                property.FieldInfo!.SetValue(row, value);
+            }
+        }
+    }
+
     /// <summary>Each parameter's EF Core name (as in <see cref="CommandFor"/>) and value, read from the rows.</summary>
     public Dictionary<string, object?> Values(IReadOnlyList<object> rows)
     {
@@ -195,6 +240,136 @@ public sealed class RowInserts
 
         builder.Append(text.ToString());
         return new RowInserts(text.ToString(), builder.Build(), columns, names, providerNames);
+    }
+
+    private static RowInserts BuildTree(DbContext db, IReadOnlyList<object> rows)
+    {
+        var sql = db.GetService<ISqlGenerationHelper>();
+        var builder = db.GetService<IRelationalCommandBuilderFactory>().Create();
+        var (parentType, generatedKey) = Parent(db, rows[0]);
+        var parentTable = StoreObjectIdentifier.Table(parentType.GetTableName()!, parentType.GetSchema());
+        var keyColumn = sql.DelimitIdentifier(generatedKey.GetColumnName(parentTable)!);
+        var parentKey = $"(SELECT {keyColumn} FROM {sql.DelimitIdentifier("r0")})";
+        var columns = new IProperty[rows.Count][];
+        var names = new string[rows.Count][];
+        var providerNames = new string[rows.Count][];
+        var text = new StringBuilder("WITH ");
+
+        // The sub-statements of a WITH run in no set order, so consecutive rows of one table share one INSERT whose rows
+        // are listed in order: their generated keys (an email's, an outbox event's sequence) follow the list as before.
+        for (int first = 0, clause = 0; first < rows.Count; clause++)
+        {
+            var entityType = EntityType(db, rows[first]);
+            var end = first + 1;
+            while (first > 0 && end < rows.Count && rows[end].GetType() == rows[first].GetType())
+            {
+                end++;
+            }
+
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var ownKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
+            var reference = first == 0 ? null : ParentReference(entityType, parentType, generatedKey);
+            var onlyWithReceivers = rows[first] is Events.OutboxEvent;
+            var stored = entityType.GetProperties().Where(p => p != ownKey).ToArray();
+            CheckNoShadow(entityType, stored);
+            text.Append(clause == 0 ? "" : ",\n")
+                .Append(sql.DelimitIdentifier($"r{clause}"))
+                .Append(" AS (INSERT INTO ")
+                .Append(sql.DelimitIdentifier(table.Name, table.Schema))
+                .Append(" (")
+                .AppendJoin(", ", stored.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
+                .Append(onlyWithReceivers ? ") SELECT * FROM (VALUES " : ") VALUES ");
+            for (var i = first; i < end; i++)
+            {
+                columns[i] = stored.Where(p => p != reference).ToArray();
+                names[i] = new string[columns[i].Length];
+                providerNames[i] = new string[columns[i].Length];
+                text.Append(i == first ? "(" : ", (");
+                var parameter = 0;
+                for (var j = 0; j < stored.Length; j++)
+                {
+                    text.Append(j == 0 ? "" : ", ");
+                    if (stored[j] == reference)
+                    {
+                        text.Append(parentKey);
+                        continue;
+                    }
+
+                    var name = names[i][parameter] = $"r{i}c{parameter}";
+                    providerNames[i][parameter] = sql.GenerateParameterName(name);
+                    builder.AddParameter(name, providerNames[i][parameter], stored[j].GetRelationalTypeMapping(), stored[j].IsNullable);
+                    text.Append(sql.GenerateParameterNamePlaceholder(name));
+                    parameter++;
+                }
+
+                text.Append(')');
+            }
+
+            if (onlyWithReceivers)
+            {
+                // Each event only if its own account has a receiver (see the remarks), read from the listed row.
+                var account = Array.FindIndex(stored, p => p.Name == nameof(Events.OutboxEvent.AccountId));
+                var receivers = db.Model.FindEntityType(typeof(Events.EventReceiver))!;
+                var receiverTable = StoreObjectIdentifier.Table(receivers.GetTableName()!, receivers.GetSchema());
+                text.Append(") AS ")
+                    .Append(sql.DelimitIdentifier("v"))
+                    .Append(" (")
+                    .AppendJoin(", ", stored.Select((_, j) => sql.DelimitIdentifier($"c{j}")))
+                    .Append(") WHERE EXISTS (SELECT 1 FROM ")
+                    .Append(sql.DelimitIdentifier(receiverTable.Name, receiverTable.Schema))
+                    .Append(" WHERE ")
+                    .Append(
+                        sql.DelimitIdentifier(receivers.FindProperty(nameof(Events.EventReceiver.AccountId))!.GetColumnName(receiverTable)!)
+                    )
+                    .Append(" = ")
+                    .Append(sql.DelimitIdentifier("v"))
+                    .Append('.')
+                    .Append(sql.DelimitIdentifier($"c{account}"))
+                    .Append(')');
+            }
+
+            text.Append(first == 0 ? " RETURNING " + keyColumn + ")" : ")");
+            first = end;
+        }
+
+        text.Append("\nSELECT ")
+            .Append(keyColumn)
+            .Append(" FROM ")
+            .Append(sql.DelimitIdentifier("r0"))
+            .Append(sql.StatementTerminator)
+            .AppendLine();
+        builder.Append(text.ToString());
+        return new RowInserts(text.ToString(), builder.Build(), columns, names, providerNames);
+    }
+
+    private static IEntityType EntityType(DbContext db, object row) =>
+        db.Model.FindEntityType(row.GetType())
+        ?? throw new InvalidOperationException($"{row.GetType().Name} is not an entity type of this model.");
+
+    /// <summary>The parent row's entity type and its store-generated key.</summary>
+    private static (IEntityType Type, IProperty Key) Parent(DbContext db, object row)
+    {
+        var entityType = EntityType(db, row);
+        return entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key]
+            ? (entityType, key)
+            : throw new InvalidOperationException($"{entityType.DisplayName()} has no store-generated key to return.");
+    }
+
+    /// <summary>The single-column foreign key of <paramref name="entityType"/> to the parent's generated key, if it has one.</summary>
+    private static IProperty? ParentReference(IEntityType entityType, IEntityType parentType, IProperty parentKey) =>
+        entityType
+            .GetForeignKeys()
+            .FirstOrDefault(f => f.PrincipalEntityType == parentType && f.PrincipalKey.Properties is [var key] && key == parentKey)
+            ?.Properties.Single();
+
+    private static void CheckNoShadow(IEntityType entityType, IProperty[] columns)
+    {
+        if (columns.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+        {
+            throw new InvalidOperationException(
+                $"{entityType.DisplayName()}.{shadow.Name} is a shadow property; rows are read from the entity."
+            );
+        }
     }
 
     /// <summary>Closes an outbox event's <c>INSERT … SELECT</c> with <c>WHERE EXISTS</c> (a receiver of the event's account).</summary>

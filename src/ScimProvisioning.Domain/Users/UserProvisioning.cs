@@ -57,34 +57,17 @@ public sealed class UserProvisioning(
         var recorded = audit.Rows(change).ToList();
         try
         {
-            await inserts.RunAsync(
-                db,
-                async rows =>
-                {
-                    user.Key = await rows.InsertReturningKeyAsync(user, cancellationToken);
-                    var dependents = new List<object>(user.Emails.Count + user.MultiValues.Count + 2);
-                    foreach (var email in user.Emails)
-                    {
-                        email.UserKey = user.Key;
-                        dependents.Add(email);
-                    }
+            // The user, then the rows that name it (their UserKey takes its new key), then the audit and outbox rows.
+            var rows = new List<object>(user.Emails.Count + user.MultiValues.Count + recorded.Count + 2) { user };
+            rows.AddRange(user.Emails);
+            rows.AddRange(user.MultiValues);
+            if (user.Active)
+            {
+                rows.Add(UserFactory.NewMember(user, user.Created));
+            }
 
-                    foreach (var value in user.MultiValues)
-                    {
-                        value.UserKey = user.Key;
-                        dependents.Add(value);
-                    }
-
-                    if (user.Active)
-                    {
-                        dependents.Add(UserFactory.NewMember(user, user.Created));
-                    }
-
-                    dependents.AddRange(recorded);
-                    await rows.InsertAsync(dependents, cancellationToken);
-                },
-                cancellationToken
-            );
+            rows.AddRange(recorded);
+            await inserts.InsertTreeAsync(db, rows, cancellationToken);
         }
         catch (Exception e) when (UniqueViolation.IsUniqueViolation(e))
         {

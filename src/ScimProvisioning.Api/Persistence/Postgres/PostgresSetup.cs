@@ -23,7 +23,7 @@ public static class PostgresSetup
         services.AddDbContextPool<ScimDbContext>(options =>
             options.UseNpgsql(ConnectionString(configured), npgsql => npgsql.MigrationsAssembly("ScimProvisioning.Migrations.Postgres"))
         );
-        services.AddSingleton<IInsertUnits>(TransactionalInserts.Instance);
+        services.AddSingleton<IInsertUnits>(TransactionalInserts.WithTreeStatements);
         services.AddSingleton<IAccountLock>(PostgresAccountLock.Instance);
         if (database.ReadCacheSeconds > 0 && database.ReadCacheEntries > 0)
         {
