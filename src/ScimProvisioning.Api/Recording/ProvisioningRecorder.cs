@@ -18,7 +18,8 @@ public sealed class ProvisioningRecorder(
     IScimProfile profile,
     TimeProvider clock,
     ILogger<ProvisioningRecorder> logger,
-    Telemetry.ScimMetrics metrics
+    Telemetry.ScimMetrics metrics,
+    IInsertUnits inserts
 ) : BackgroundService
 {
     private readonly RecordingQueue<RecordedExchange> queue = new(Math.Max(options.Value.QueueCapacity, 1));
@@ -182,18 +183,26 @@ public sealed class ProvisioningRecorder(
                 }
             }
 
-            // Plain INSERTs from the EF model, a dozen rows per statement, in one transaction: on SQLite the write lock is
-            // shared with the IdP's writes, so it is held as briefly as the rows allow.
-            var inserter = RowInserter.ForContext(db);
-            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            // Plain INSERTs from the EF model as one unit of the engine's writer: on SQLite the group commit takes it into
+            // the transaction it writes the IdP's own creations in, on its own connection, binding by position (a batch as
+            // one command of a dozen INSERTs had Microsoft.Data.Sqlite look up ~3,000 parameter names); elsewhere one
+            // transaction of commands of a dozen rows each.
+            if (entries.Count == 0)
             {
-                foreach (var chunk in entries.Chunk(12))
-                {
-                    await inserter.InsertAsync(chunk, cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
+                return;
             }
+
+            await inserts.RunAsync(
+                db,
+                async rows =>
+                {
+                    foreach (var chunk in entries.Chunk(12))
+                    {
+                        await rows.InsertAsync(chunk, cancellationToken);
+                    }
+                },
+                cancellationToken
+            );
             Interlocked.Add(ref written, entries.Count);
         }
         catch (Exception e) when (e is not OperationCanceledException)
