@@ -15,7 +15,9 @@ namespace ScimProvisioning.Api.Auth;
 /// else (an unknown, tampered, expired or wrongly signed token) is validated in full every time, and nothing invalid
 /// is ever stored. A remembered token is only accepted while the signing key it was checked with is still the
 /// current one. Revocation is not this cache's business: JwtBearer's <c>OnTokenValidated</c> still asks
-/// <see cref="TokenRevocationCheck"/> on every request. Each hit gets its own copy of the claims.
+/// <see cref="TokenRevocationCheck"/> on every request. The hits of one token share one copy of its claims, which
+/// nothing changes: no claims transformation is registered (AuthenticationTests checks it), and the authorization
+/// handlers only read. Copying them per hit was the largest allocation of a <c>GET /Users/{id}</c> (~7 % of its bytes).
 /// </remarks>
 internal sealed class CachingJsonWebTokenHandler(SigningKeyProvider keys, TimeProvider clock) : JsonWebTokenHandler, IDisposable
 {
@@ -36,7 +38,7 @@ internal sealed class CachingJsonWebTokenHandler(SigningKeyProvider keys, TimePr
             return new TokenValidationResult
             {
                 IsValid = true,
-                ClaimsIdentity = remembered.Identity.Clone(),
+                ClaimsIdentity = remembered.Identity,
                 SecurityToken = remembered.Token,
                 TokenType = remembered.TokenType,
                 Issuer = remembered.Issuer,

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using ScimProvisioning.Api.Tests.Infrastructure;
@@ -137,6 +139,14 @@ public sealed class AuthenticationTests(CloudflareApiFactory factory) : IClassFi
         }
 
         Assert.Equal(HttpStatusCode.OK, (await factory.ClientWithToken(token).GetAsync($"{account.ScimBase}/Users")).StatusCode);
+    }
+
+    [Fact]
+    public void Remembered_tokens_share_their_claims_because_nothing_transforms_them()
+    {
+        // CachingJsonWebTokenHandler hands every request of a remembered token the same ClaimsIdentity. A claims
+        // transformation (or anything else that adds claims to a principal) would change it for every later request.
+        Assert.IsType<NoopClaimsTransformation>(factory.Services.GetRequiredService<IClaimsTransformation>());
     }
 
     [Fact]
