@@ -108,31 +108,41 @@ public sealed class RecordingMiddleware(
     private static bool RecordedFor(HttpContext context, string accountId) =>
         context.User.Identity?.IsAuthenticated == true && string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal);
 
-    /// <summary><c>/client/v4/accounts/{id}/scim/v2/rest</c> → the account id and <c>/rest</c>.</summary>
+    /// <summary>
+    /// <c>/client/v4/accounts/{id}/scim/v2/rest</c> → the account id and <c>/rest</c> (<c>/</c> when nothing follows), matched
+    /// by whole segments and case-sensitively. Runs for every request: only the two results are allocated.
+    /// </summary>
     public static bool TryScimPath(PathString requestPath, out string accountId, out string path)
     {
+        const string Scim = "/scim/v2";
         accountId = "";
         path = "";
-        if (!requestPath.StartsWithSegments(Accounts, StringComparison.Ordinal, out var rest) || !rest.HasValue)
+        var value = requestPath.Value;
+        var prefix = Accounts.Value!;
+        if (
+            value is null
+            || value.Length <= prefix.Length + 1
+            || !value.StartsWith(prefix, StringComparison.Ordinal)
+            || value[prefix.Length] != '/'
+        )
         {
             return false;
         }
 
-        var value = rest.Value!;
-        var slash = value.IndexOf('/', 1);
+        var slash = value.IndexOf('/', prefix.Length + 1);
         if (slash < 0)
         {
             return false;
         }
 
-        var tail = new PathString(value[slash..]);
-        if (!tail.StartsWithSegments("/scim/v2", StringComparison.Ordinal, out var scimPath))
+        var tail = value.AsSpan(slash);
+        if (!tail.StartsWith(Scim, StringComparison.Ordinal) || (tail.Length > Scim.Length && tail[Scim.Length] != '/'))
         {
             return false;
         }
 
-        accountId = value[1..slash];
-        path = scimPath.HasValue ? scimPath.Value! : "/";
+        accountId = value[(prefix.Length + 1)..slash];
+        path = tail.Length > Scim.Length ? tail[Scim.Length..].ToString() : "/";
         return true;
     }
 }
