@@ -108,7 +108,7 @@ public sealed class RowInserts
 
         static void Set(IProperty property, object row, long value)
         {
-            if (property.PropertyInfo is { } info)
+            if (property.PropertyInfo is { CanWrite: true } info)
             {
                 info.SetValue(row, value);
             }
