@@ -183,15 +183,15 @@ public sealed class ProvisioningRecorder(
                 }
             }
 
-            // Plain INSERTs from the EF model as one unit of the engine's writer: on SQLite the group commit takes it into
-            // the transaction it writes the IdP's own creations in, on its own connection, binding by position (a batch as
-            // one command of a dozen INSERTs had Microsoft.Data.Sqlite look up ~3,000 parameter names); elsewhere one
-            // transaction of commands of a dozen rows each.
             if (entries.Count == 0)
             {
                 return;
             }
 
+            // Plain INSERTs from the EF model as one unit of the engine's writer: on SQLite the group commit takes it into
+            // the transaction it writes the IdP's own creations in, on its own connection, binding by position (a batch as
+            // one command of a dozen INSERTs had Microsoft.Data.Sqlite look up ~3,000 parameter names); elsewhere one
+            // transaction of commands of a dozen rows each.
             await inserts.RunAsync(
                 db,
                 async rows =>

@@ -76,8 +76,8 @@ public sealed class RowInserts
 
     /// <summary>
     /// One statement inserting <c>rows[0]</c> (the parent, with a store-generated key) and the rows after it, returning the
-    /// parent's key: <c>WITH "r0" AS (INSERT … RETURNING key), "r1" AS (INSERT … SELECT "r0".key, … FROM "r0"), … SELECT key
-    /// FROM "r0"</c>. A dependent's foreign key to the parent's type takes the parent's new key (<see cref="AssignParentKey"/>
+    /// parent's key: <c>WITH "r0" AS (INSERT … RETURNING key), "r1" AS (INSERT … VALUES ((SELECT key FROM "r0"), …), …), …
+    /// SELECT key FROM "r0"</c>. A dependent's foreign key to the parent's type takes the parent's new key (<see cref="AssignParentKey"/>
     /// sets the same on the objects); other rows are inserted as they are. One statement is one round trip and, outside a
     /// transaction, its own transaction: all rows or none. PostgreSQL's syntax (SQLite has no data-modifying WITH); the
     /// engine's <see cref="IInsertUnits"/> decides whether to use it.
@@ -186,11 +186,9 @@ public sealed class RowInserts
         var text = new StringBuilder();
         for (var i = 0; i < rows.Count; i++)
         {
-            var entityType =
-                db.Model.FindEntityType(rows[i].GetType())
-                ?? throw new InvalidOperationException($"{rows[i].GetType().Name} is not an entity type of this model.");
+            var entityType = EntityType(db, rows[i]);
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            var generatedKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
+            var generatedKey = GeneratedKey(entityType);
             var onlyWithReceivers = rows[i] is Events.OutboxEvent;
             if (returnsKey && (generatedKey is null || onlyWithReceivers))
             {
@@ -199,12 +197,7 @@ public sealed class RowInserts
             }
 
             columns[i] = entityType.GetProperties().Where(p => p != generatedKey).ToArray();
-            if (columns[i].FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
-            {
-                throw new InvalidOperationException(
-                    $"{entityType.DisplayName()}.{shadow.Name} is a shadow property; rows are read from the entity."
-                );
-            }
+            CheckNoShadow(entityType, columns[i]);
 
             names[i] = new string[columns[i].Length];
             providerNames[i] = new string[columns[i].Length];
@@ -223,7 +216,8 @@ public sealed class RowInserts
 
             if (onlyWithReceivers)
             {
-                AppendOnlyWithReceivers(text, db.Model, sql, columns[i], names[i]);
+                var account = Array.FindIndex(columns[i], p => p.Name == nameof(Events.OutboxEvent.AccountId));
+                AppendOnlyWithReceivers(text, db.Model, sql, sql.GenerateParameterNamePlaceholder(names[i][account]));
             }
             else
             {
@@ -267,7 +261,7 @@ public sealed class RowInserts
             }
 
             var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-            var ownKey = entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
+            var ownKey = GeneratedKey(entityType);
             var reference = first == 0 ? null : ParentReference(entityType, parentType, generatedKey);
             var onlyWithReceivers = rows[first] is Events.OutboxEvent;
             var stored = entityType.GetProperties().Where(p => p != ownKey).ToArray();
@@ -309,23 +303,12 @@ public sealed class RowInserts
             {
                 // Each event only if its own account has a receiver (see the remarks), read from the listed row.
                 var account = Array.FindIndex(stored, p => p.Name == nameof(Events.OutboxEvent.AccountId));
-                var receivers = db.Model.FindEntityType(typeof(Events.EventReceiver))!;
-                var receiverTable = StoreObjectIdentifier.Table(receivers.GetTableName()!, receivers.GetSchema());
                 text.Append(") AS ")
                     .Append(sql.DelimitIdentifier("v"))
                     .Append(" (")
                     .AppendJoin(", ", stored.Select((_, j) => sql.DelimitIdentifier($"c{j}")))
-                    .Append(") WHERE EXISTS (SELECT 1 FROM ")
-                    .Append(sql.DelimitIdentifier(receiverTable.Name, receiverTable.Schema))
-                    .Append(" WHERE ")
-                    .Append(
-                        sql.DelimitIdentifier(receivers.FindProperty(nameof(Events.EventReceiver.AccountId))!.GetColumnName(receiverTable)!)
-                    )
-                    .Append(" = ")
-                    .Append(sql.DelimitIdentifier("v"))
-                    .Append('.')
-                    .Append(sql.DelimitIdentifier($"c{account}"))
                     .Append(')');
+                AppendOnlyWithReceivers(text, db.Model, sql, sql.DelimitIdentifier("v") + "." + sql.DelimitIdentifier($"c{account}"));
             }
 
             text.Append(first == 0 ? " RETURNING " + keyColumn + ")" : ")");
@@ -350,10 +333,14 @@ public sealed class RowInserts
     private static (IEntityType Type, IProperty Key) Parent(DbContext db, object row)
     {
         var entityType = EntityType(db, row);
-        return entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key]
+        return GeneratedKey(entityType) is { } key
             ? (entityType, key)
             : throw new InvalidOperationException($"{entityType.DisplayName()} has no store-generated key to return.");
     }
+
+    /// <summary>The entity type's single-column key when the store generates it (an identity column), else null.</summary>
+    private static IProperty? GeneratedKey(IEntityType entityType) =>
+        entityType.FindPrimaryKey()!.Properties is [{ ValueGenerated: ValueGenerated.OnAdd } key] ? key : null;
 
     /// <summary>The single-column foreign key of <paramref name="entityType"/> to the parent's generated key, if it has one.</summary>
     private static IProperty? ParentReference(IEntityType entityType, IEntityType parentType, IProperty parentKey) =>
@@ -372,24 +359,20 @@ public sealed class RowInserts
         }
     }
 
-    /// <summary>Closes an outbox event's <c>INSERT … SELECT</c> with <c>WHERE EXISTS</c> (a receiver of the event's account).</summary>
-    private static void AppendOnlyWithReceivers(
-        StringBuilder text,
-        IModel model,
-        ISqlGenerationHelper sql,
-        IProperty[] columns,
-        string[] names
-    )
+    /// <summary>
+    /// Closes an outbox event's <c>INSERT … SELECT</c> with <c>WHERE EXISTS</c> (a receiver of the account that
+    /// <paramref name="account"/>, the SQL of the event's account id, names).
+    /// </summary>
+    private static void AppendOnlyWithReceivers(StringBuilder text, IModel model, ISqlGenerationHelper sql, string account)
     {
         var receivers = model.FindEntityType(typeof(Events.EventReceiver))!;
         var table = StoreObjectIdentifier.Table(receivers.GetTableName()!, receivers.GetSchema());
-        var account = Array.FindIndex(columns, p => p.Name == nameof(Events.OutboxEvent.AccountId));
         text.Append(" WHERE EXISTS (SELECT 1 FROM ")
             .Append(sql.DelimitIdentifier(table.Name, table.Schema))
             .Append(" WHERE ")
             .Append(sql.DelimitIdentifier(receivers.FindProperty(nameof(Events.EventReceiver.AccountId))!.GetColumnName(table)!))
             .Append(" = ")
-            .Append(sql.GenerateParameterNamePlaceholder(names[account]))
+            .Append(account)
             .Append(')');
     }
 }
