@@ -88,8 +88,8 @@ public static class AuthSetup
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services
             .AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SigningKeyProvider, IOptions<AuthOptions>, CachingJsonWebTokenHandler>(
-                (jwt, keys, auth, handler) =>
+            .Configure<SigningKeyProvider, IOptions<AuthOptions>, CachingJsonWebTokenHandler, TokenRevocationCheck>(
+                (jwt, keys, auth, handler, revocation) =>
                 {
                     jwt.MapInboundClaims = false;
                     handler.MapInboundClaims = false;
@@ -112,12 +112,23 @@ public static class AuthSetup
                     };
                     jwt.Events = new JwtBearerEvents
                     {
+                        // A token validated before is recalled by its exact text, and only its revocation is checked
+                        // again; anything else goes on to JwtBearer's full validation (CachingJsonWebTokenHandler).
+                        OnMessageReceived = context =>
+                            handler.TryRecall(BearerToken(context.Request), out var remembered)
+                                ? AuthenticateRemembered(context, remembered, revocation)
+                                : Task.CompletedTask,
                         OnTokenValidated = async context =>
                         {
-                            var check = context.HttpContext.RequestServices.GetRequiredService<TokenRevocationCheck>();
-                            if (!await check.IsUsableAsync(context.Principal!, context.HttpContext.RequestAborted))
+                            var identity = context.Principal!.Identity as ScimTokenIdentity;
+                            var usable = await revocation.IsUsableAsync(
+                                identity?.TokenId ?? context.Principal.TokenId(),
+                                identity?.AccountId ?? context.Principal.AccountId(),
+                                context.HttpContext.RequestAborted
+                            );
+                            if (!usable)
                             {
-                                context.Fail("The token has been revoked or has expired.");
+                                context.Fail(Revoked);
                             }
                         },
                         OnChallenge = async context =>
@@ -158,13 +169,46 @@ public static class AuthSetup
         return services;
     }
 
-    public static string? AccountId(this ClaimsPrincipal principal) => principal.FindFirstValue(TokenService.AccountClaim);
+    private const string Revoked = "The token has been revoked or has expired.";
 
-    public static string? TokenId(this ClaimsPrincipal principal) => principal.FindFirstValue(JwtRegisteredClaimNames.Jti);
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, as JwtBearer reads it (scheme in any case, trimmed).</summary>
+    internal static ReadOnlySpan<char> BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization;
+        const string Bearer = "Bearer ";
+        return header.Count == 1 && header[0] is { } value && value.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            ? value.AsSpan(Bearer.Length).Trim()
+            : default;
+    }
+
+    private static async Task AuthenticateRemembered(
+        MessageReceivedContext context,
+        ScimTokenIdentity remembered,
+        TokenRevocationCheck revocation
+    )
+    {
+        if (await revocation.IsUsableAsync(remembered.TokenId, remembered.AccountId, context.HttpContext.RequestAborted))
+        {
+            context.Principal = remembered.Principal;
+            context.Success();
+        }
+        else
+        {
+            context.Fail(Revoked);
+        }
+    }
+
+    public static string? AccountId(this ClaimsPrincipal principal) =>
+        principal.Identity is ScimTokenIdentity token ? token.AccountId : principal.FindFirstValue(TokenService.AccountClaim);
+
+    public static string? TokenId(this ClaimsPrincipal principal) =>
+        principal.Identity is ScimTokenIdentity token ? token.TokenId : principal.FindFirstValue(JwtRegisteredClaimNames.Jti);
 
     /// <summary>The permissions the calling token carries.</summary>
     public static IReadOnlyList<string> Permissions(this ClaimsPrincipal principal) =>
-        principal.FindAll(TokenService.PermissionClaim).Select(c => c.Value).ToList();
+        principal.Identity is ScimTokenIdentity token
+            ? token.Permissions
+            : principal.FindAll(TokenService.PermissionClaim).Select(c => c.Value).ToList();
 }
 
 /// <summary>The token's account must be the one in the path, and the token must carry one of the accepted permissions.</summary>
@@ -190,6 +234,19 @@ internal sealed class AccountAccessHandler : AuthorizationHandler<AccountAccessR
 
     private static bool HoldsAny(ClaimsPrincipal user, string[] accepted)
     {
+        if (user.Identity is ScimTokenIdentity token)
+        {
+            foreach (var permission in token.Permissions)
+            {
+                if (Array.IndexOf(accepted, permission) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         foreach (var claim in user.Claims)
         {
             if (claim.Type == TokenService.PermissionClaim && Array.IndexOf(accepted, claim.Value) >= 0)
@@ -242,10 +299,8 @@ public sealed class TokenRevocationCheck(IServiceScopeFactory scopes, IOptions<A
     // Looked up on every authenticated request: a dictionary keyed by the token id itself, not a string built per request.
     private readonly ConcurrentDictionary<string, Remembered> _records = new(StringComparer.Ordinal);
 
-    public async Task<bool> IsUsableAsync(ClaimsPrincipal principal, CancellationToken cancellationToken)
+    public async ValueTask<bool> IsUsableAsync(string? tokenId, string? accountId, CancellationToken cancellationToken)
     {
-        var tokenId = principal.TokenId();
-        var accountId = principal.AccountId();
         if (tokenId is null || accountId is null)
         {
             return false;
