@@ -100,11 +100,7 @@ app.Use(
 ScimProvisioning.Api.Persistence.Postgres.PostgresChangeFeed.UseWritesAdvanceChangeFeed(app);
 
 // Request logging wraps the exception handler, so it logs the status the client really got.
-app.UseSerilogRequestLogging(options =>
-{
-    options.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-    options.EnrichDiagnosticContext = (diagnostics, http) => diagnostics.Set("RequestId", http.TraceIdentifier);
-});
+app.UseMiddleware<RequestLogMiddleware>();
 
 // The flight recorder sees each SCIM request's final answer, errors included, so it wraps the exception handler.
 app.UseMiddleware<ScimProvisioning.Api.Recording.RecordingMiddleware>();

@@ -148,13 +148,19 @@ public sealed class LogCapture : Serilog.Core.ILogEventSink
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Serilog.Events.LogEvent> _logEvents = new();
+
     public IReadOnlyList<string> Events => [.. _events];
+
+    /// <summary>The events themselves, for their template, level, properties and trace ids.</summary>
+    public IReadOnlyList<Serilog.Events.LogEvent> LogEvents => [.. _logEvents];
 
     /// <summary>The events of level Warning and above.</summary>
     public IReadOnlyList<string> Warnings => [.. _warnings];
 
     public void Emit(Serilog.Events.LogEvent logEvent)
     {
+        _logEvents.Enqueue(logEvent);
         using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
         logEvent.RenderMessage(writer, System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (name, value) in logEvent.Properties)
