@@ -121,10 +121,10 @@ public static class AuthSetup
                                 : Task.CompletedTask,
                         OnTokenValidated = async context =>
                         {
-                            var identity = context.Principal!.Identity as ScimTokenIdentity;
+                            var principal = context.Principal!;
                             var usable = await revocation.IsUsableAsync(
-                                identity?.TokenId ?? context.Principal.TokenId(),
-                                identity?.AccountId ?? context.Principal.AccountId(),
+                                principal.TokenId(),
+                                principal.AccountId(),
                                 context.HttpContext.RequestAborted
                             );
                             if (!usable)
