@@ -64,22 +64,14 @@ internal sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         return false;
     }
 
+    /// <summary>
+    /// Validates in full and remembers a valid token. A remembered one never gets here: <see cref="TryRecall"/>, asked
+    /// first with the same key and expiry checks, has already authenticated it.
+    /// </summary>
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var key = _keys.Key;
         var now = _clock.GetUtcNow();
-        if (_validated.TryGetValue(token, out var remembered) && ReferenceEquals(remembered.Key, key) && now < remembered.Until)
-        {
-            return new TokenValidationResult
-            {
-                IsValid = true,
-                ClaimsIdentity = remembered.Identity,
-                SecurityToken = remembered.Token,
-                TokenType = remembered.TokenType,
-                Issuer = remembered.Issuer,
-            };
-        }
-
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result is { IsValid: true, ClaimsIdentity: { } identity, SecurityToken: JsonWebToken jwt })
         {
@@ -95,7 +87,7 @@ internal sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
                 Forget(now);
             }
 
-            _validated[token] = new Validated(key, scim, jwt, result.TokenType, result.Issuer, until);
+            _validated[token] = new Validated(key, scim, until);
             result.ClaimsIdentity = scim;
         }
 
@@ -119,14 +111,7 @@ internal sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler
         }
     }
 
-    private sealed record Validated(
-        SecurityKey Key,
-        ScimTokenIdentity Identity,
-        JsonWebToken Token,
-        string? TokenType,
-        string? Issuer,
-        DateTimeOffset Until
-    );
+    private sealed record Validated(SecurityKey Key, ScimTokenIdentity Identity, DateTimeOffset Until);
 }
 
 /// <summary>

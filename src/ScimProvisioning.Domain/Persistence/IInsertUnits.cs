@@ -21,10 +21,19 @@ public interface IInsertUnits
     /// <summary>
     /// A unit of one parent row and its dependents (<see cref="RowInserter.InsertTreeAsync"/>); returns the parent's key.
     /// </summary>
-    async Task<long> InsertTreeAsync(DbContext db, IReadOnlyList<object> rows, CancellationToken cancellationToken)
+    Task<long> InsertTreeAsync(DbContext db, IReadOnlyList<object> rows, CancellationToken cancellationToken) =>
+        InsertTreeAsUnitAsync(this, db, rows, cancellationToken);
+
+    /// <summary>The tree as one unit of <paramref name="units"/>: what <see cref="InsertTreeAsync"/> does unless replaced.</summary>
+    protected static async Task<long> InsertTreeAsUnitAsync(
+        IInsertUnits units,
+        DbContext db,
+        IReadOnlyList<object> rows,
+        CancellationToken cancellationToken
+    )
     {
         long key = 0;
-        await RunAsync(db, async inserter => key = await inserter.InsertTreeAsync(db, rows, cancellationToken), cancellationToken);
+        await units.RunAsync(db, async inserter => key = await inserter.InsertTreeAsync(db, rows, cancellationToken), cancellationToken);
         return key;
     }
 }

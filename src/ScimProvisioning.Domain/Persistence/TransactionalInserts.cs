@@ -45,8 +45,6 @@ public sealed class TransactionalInserts(bool treeStatements) : IInsertUnits
             return await RowInserter.ForContext(db, treeStatements: true).InsertTreeAsync(db, rows, cancellationToken);
         }
 
-        long key = 0;
-        await RunAsync(db, async inserter => key = await inserter.InsertTreeAsync(db, rows, cancellationToken), cancellationToken);
-        return key;
+        return await IInsertUnits.InsertTreeAsUnitAsync(this, db, rows, cancellationToken);
     }
 }
