@@ -62,7 +62,13 @@ public sealed class ResourceReadCache
             return;
         }
 
-        if (Interlocked.Increment(ref _count) > _capacity)
+        var user = view.User;
+        var byId = (user.AccountId, user.Id);
+        var byUserName = (user.AccountId, Identifiers.NormalizeKey(user.UserName));
+        // Only a copy of a user not held yet counts: a copy read again after a write or its expiry replaces the old one.
+        // (Counting every copy emptied the cache every ReadCacheEntries reads of the same few users.)
+        var grows = !_byId.ContainsKey(byId) || !_byUserName.ContainsKey(byUserName);
+        if (grows && Interlocked.Increment(ref _count) > _capacity)
         {
             // Full: start over rather than track recency on every hit. At the default size this is a rare event even
             // when every user of a 100,000-user account is read in turn.
@@ -72,9 +78,8 @@ public sealed class ResourceReadCache
         }
 
         var entry = new KeptUser(taken, Environment.TickCount64, view);
-        var user = view.User;
-        _byId[(user.AccountId, user.Id)] = entry;
-        _byUserName[(user.AccountId, Identifiers.NormalizeKey(user.UserName))] = entry;
+        _byId[byId] = entry;
+        _byUserName[byUserName] = entry;
     }
 
     private bool IsCurrent(KeptUser entry) =>
