@@ -47,6 +47,8 @@ public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Stat
     : IResult
 {
     private byte[]? _rendered;
+    private byte[]? _head;
+    private byte[]? _tail;
 
     /// <summary>An answer whose JSON was rendered before (UTF-8, as <see cref="Render"/> writes it).</summary>
     public static ScimJsonResult FromRendered(
@@ -56,7 +58,19 @@ public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Stat
         string? etag = null
     ) => new(null, status, location, etag) { _rendered = json };
 
-    public JsonNode Body => body ?? JsonNode.Parse(_rendered)!;
+    /// <summary>
+    /// An answer made of a document rendered before and the JSON written around it (<paramref name="head"/> up to it,
+    /// <paramref name="tail"/> after it), sent one after the other without copying them into one array.
+    /// </summary>
+    public static ScimJsonResult FromRendered(byte[] head, byte[] json, byte[] tail) =>
+        new(null)
+        {
+            _head = head,
+            _rendered = json,
+            _tail = tail,
+        };
+
+    public JsonNode Body => body ?? JsonNode.Parse(_head is null ? _rendered : [.. _head, .. _rendered!, .. _tail!])!;
 
     public int Status => status;
 
@@ -88,6 +102,17 @@ public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Stat
 
         // Rendered first, then sent with its length: one write of headers and body, where a chunked answer written
         // straight into the response took a second send for the closing chunk.
+        if (_head is { } head && _rendered is { } inner && _tail is { } tail)
+        {
+            httpContext.Response.ContentLength = head.Length + inner.Length + tail.Length;
+            var writer = httpContext.Response.BodyWriter;
+            writer.Write(head);
+            writer.Write(inner);
+            writer.Write(tail);
+            await writer.FlushAsync();
+            return;
+        }
+
         if (_rendered is { } rendered)
         {
             httpContext.Response.ContentLength = rendered.Length;

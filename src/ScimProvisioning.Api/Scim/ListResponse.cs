@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScimProvisioning.Scim;
 
@@ -35,14 +37,22 @@ public static class ListResponse
         return list;
     }
 
+    private static readonly byte[] SingleHeadAtOne = SingleHead(1);
+
+    private static readonly byte[] SingleTail = "]}"u8.ToArray();
+
     /// <summary>
-    /// The UTF-8 JSON of <see cref="Create(IEnumerable{JsonObject}, int, int)"/> for one resource already rendered
-    /// (<see cref="ScimJsonResult.Render"/>), written the same way without parsing it again.
+    /// The answer <see cref="Create(IEnumerable{JsonObject}, int, int)"/> gives for one resource already rendered
+    /// (<see cref="ScimJsonResult.Render"/>): the same JSON, written around the resource without parsing or copying it.
     /// </summary>
-    public static byte[] RenderSingle(byte[] resource, int startIndex)
+    public static ScimJsonResult Single(byte[] resource, int startIndex) =>
+        ScimJsonResult.FromRendered(startIndex == 1 ? SingleHeadAtOne : SingleHead(startIndex), resource, SingleTail);
+
+    /// <summary>A one-resource list up to its resource, as <see cref="Create(IEnumerable{JsonObject}, int, int)"/> writes it.</summary>
+    private static byte[] SingleHead(int startIndex)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(resource.Length + 160);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("schemas");
@@ -53,9 +63,6 @@ public static class ListResponse
             writer.WriteNumber("itemsPerPage", 1);
             writer.WritePropertyName("Resources");
             writer.WriteStartArray();
-            writer.WriteRawValue(resource, skipInputValidation: true);
-            writer.WriteEndArray();
-            writer.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();

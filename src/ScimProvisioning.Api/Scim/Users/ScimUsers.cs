@@ -137,7 +137,7 @@ public sealed class ScimUsers(ScimContext scim, UserProvisioning provisioning, S
             return new ScimJsonResult(ListResponse.Create(page.Items, page.Total, request.StartIndex));
         }
 
-        return ScimJsonResult.FromRendered(ListResponse.RenderSingle(RenderedResource(kept, scim), request.StartIndex));
+        return ListResponse.Single(RenderedResource(kept, scim), request.StartIndex);
     }
 
     /// <summary>
