@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using ScimProvisioning.Scim.Errors;
@@ -12,6 +13,8 @@ namespace ScimProvisioning.Scim.Filtering;
 public sealed class ScimFilterParser
 {
     public const int DefaultMaxDepth = 32;
+
+    private static readonly SearchValues<char> AsciiLetters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 
     private readonly string _text;
     private readonly int _maxDepth;
@@ -209,7 +212,10 @@ public sealed class ScimFilterParser
             throw Error($"expected an operator after '{path}'");
         }
 
-        if (!Enum.TryParse<ComparisonOperator>(operatorWord, ignoreCase: true, out var op) || !operatorWord.All(char.IsAsciiLetter))
+        if (
+            !Enum.TryParse<ComparisonOperator>(operatorWord, ignoreCase: true, out var op)
+            || operatorWord.AsSpan().ContainsAnyExcept(AsciiLetters)
+        )
         {
             _position = operatorStart;
             throw Error($"'{operatorWord}' is not a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le, pr)");
@@ -275,6 +281,15 @@ public sealed class ScimFilterParser
     {
         var start = _position;
         _position++; // opening quote
+        // Most values have no escape: the text up to the closing quote is the value.
+        var plain = _text.AsSpan(_position).IndexOfAny('"', '\\');
+        if (plain >= 0 && _text[_position + plain] == '"')
+        {
+            var text = _text.Substring(_position, plain);
+            _position += plain + 1;
+            return text;
+        }
+
         var value = new StringBuilder();
         while (_position < _text.Length)
         {
@@ -361,7 +376,7 @@ public sealed class ScimFilterParser
     {
         SkipWhitespace();
         var end = _position + keyword.Length;
-        if (end > _text.Length || !string.Equals(_text.Substring(_position, keyword.Length), keyword, StringComparison.OrdinalIgnoreCase))
+        if (end > _text.Length || !_text.AsSpan(_position, keyword.Length).Equals(keyword, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -97,10 +97,24 @@ public sealed class ScimFilterParserTests
     }
 
     [Theory]
+    [InlineData("userName eq \"plain@example.com\"", "plain@example.com")]
+    [InlineData("userName eq \"\"", "")]
+    [InlineData("userName eq \"no escape\" and title eq \"a\\\"b\"", "no escape")]
+    [InlineData("userName eq \"escape last\\\\\"", "escape last\\")]
+    public void Strings_with_and_without_escapes_end_at_their_closing_quote(string text, string first)
+    {
+        var node = ScimFilterParser.Parse(text);
+        var comparison = Assert.IsType<ComparisonFilter>(node is LogicalFilter logical ? logical.Left : node);
+        Assert.Equal(first, comparison.Value!.Text);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("userName")]
     [InlineData("userName eq")]
     [InlineData("userName zz \"a\"")]
+    [InlineData("userName 1 \"a\"")]
+    [InlineData("userName e1 \"a\"")]
     [InlineData("userName eq \"a")]
     [InlineData("(userName eq \"a\"")]
     [InlineData("userName eq \"a\")")]
