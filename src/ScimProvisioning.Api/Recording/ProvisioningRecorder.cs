@@ -310,7 +310,13 @@ public sealed class ProvisioningRecorder(
         if (options.RetentionDays > 0)
         {
             var cutoff = now.AddDays(-options.RetentionDays);
-            deleted += await DeleteInChunksAsync(db.ProvisioningLog.Where(e => e.OccurredAt < cutoff), chunk, cancellationToken);
+            // In the order of the age's index: in key order, each statement scanned the whole log under the write lock to
+            // find nothing past the age (~100 ms at 120,000 entries).
+            deleted += await DeleteInChunksAsync(
+                db.ProvisioningLog.Where(e => e.OccurredAt < cutoff).OrderBy(e => e.OccurredAt),
+                chunk,
+                cancellationToken
+            );
         }
 
         if (options.MaxEntriesPerAccount > 0)
@@ -330,7 +336,7 @@ public sealed class ProvisioningRecorder(
                     .Select(e => e.Key)
                     .FirstAsync(cancellationToken);
                 deleted += await DeleteInChunksAsync(
-                    db.ProvisioningLog.Where(e => e.AccountId == account && e.Key < oldestKept),
+                    db.ProvisioningLog.Where(e => e.AccountId == account && e.Key < oldestKept).OrderBy(e => e.Key),
                     chunk,
                     cancellationToken
                 );
@@ -340,8 +346,9 @@ public sealed class ProvisioningRecorder(
         return deleted;
     }
 
+    /// <summary>Deletes <paramref name="entries"/> in their order, <paramref name="chunk"/> per statement.</summary>
     private static async Task<int> DeleteInChunksAsync(
-        IQueryable<ProvisioningLogEntry> entries,
+        IOrderedQueryable<ProvisioningLogEntry> entries,
         int chunk,
         CancellationToken cancellationToken
     )
@@ -350,7 +357,7 @@ public sealed class ProvisioningRecorder(
         while (true)
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var deleted = await entries.OrderBy(e => e.Key).Take(chunk).ExecuteDeleteAsync(cancellationToken);
+            var deleted = await entries.Take(chunk).ExecuteDeleteAsync(cancellationToken);
             total += deleted;
             if (deleted < chunk)
             {
