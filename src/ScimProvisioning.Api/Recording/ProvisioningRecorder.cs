@@ -295,8 +295,8 @@ public sealed class ProvisioningRecorder(
 
     /// <summary>
     /// Deletes entries past the age limit, then each account's oldest beyond the row limit, oldest first, at most
-    /// <paramref name="chunk"/> per statement, each its own write; between two, it pauses as long as the last took, so
-    /// writers waiting for the database go first. Returns how many.
+    /// <paramref name="chunk"/> per statement, each its own write, resting between two so that writers waiting for the
+    /// database go first. Returns how many.
     /// </summary>
     public static async Task<int> PruneAsync(
         ScimDbContext db,
@@ -315,6 +315,7 @@ public sealed class ProvisioningRecorder(
             deleted += await DeleteInChunksAsync(
                 db.ProvisioningLog.Where(e => e.OccurredAt < cutoff).OrderBy(e => e.OccurredAt),
                 chunk,
+                options,
                 cancellationToken
             );
         }
@@ -338,6 +339,7 @@ public sealed class ProvisioningRecorder(
                 deleted += await DeleteInChunksAsync(
                     db.ProvisioningLog.Where(e => e.AccountId == account && e.Key < oldestKept).OrderBy(e => e.Key),
                     chunk,
+                    options,
                     cancellationToken
                 );
             }
@@ -346,13 +348,19 @@ public sealed class ProvisioningRecorder(
         return deleted;
     }
 
-    /// <summary>Deletes <paramref name="entries"/> in their order, <paramref name="chunk"/> per statement.</summary>
+    /// <summary>
+    /// Deletes <paramref name="entries"/> in their order, <paramref name="chunk"/> per statement, resting between two
+    /// statements as the writer rests between batches (<see cref="RecorderOptions.MaxWriterShare"/>): deleting what a
+    /// flood recorded costs about what inserting it did, and is kept to the same share of the database.
+    /// </summary>
     private static async Task<int> DeleteInChunksAsync(
         IOrderedQueryable<ProvisioningLogEntry> entries,
         int chunk,
+        RecorderOptions options,
         CancellationToken cancellationToken
     )
     {
+        var share = Math.Clamp(options.MaxWriterShare, 0.01, 1);
         var total = 0;
         while (true)
         {
@@ -364,8 +372,8 @@ public sealed class ProvisioningRecorder(
                 return total;
             }
 
-            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-            await Task.Delay(took > TimeSpan.FromMilliseconds(1) ? took : TimeSpan.FromMilliseconds(1), cancellationToken);
+            var rest = System.Diagnostics.Stopwatch.GetElapsedTime(started) * ((1 - share) / share);
+            await Task.Delay(rest > TimeSpan.FromMilliseconds(1) ? rest : TimeSpan.FromMilliseconds(1), cancellationToken);
         }
     }
 }
