@@ -117,7 +117,7 @@ public sealed class ProvisioningRecorder(
             }
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
-                await PruneIfDueAsync();
+                await PruneIfDueAsync(stoppingToken);
                 continue;
             }
             catch (OperationCanceledException)
@@ -136,7 +136,7 @@ public sealed class ProvisioningRecorder(
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await WriteAsync(batch, CancellationToken.None);
-            await PruneIfDueAsync();
+            await PruneIfDueAsync(stoppingToken);
             var share = Math.Clamp(options.Value.MaxWriterShare, 0.01, 1);
             var rest = System.Diagnostics.Stopwatch.GetElapsedTime(started) * ((1 - share) / share);
             if (rest > TimeSpan.FromMilliseconds(1))
@@ -266,7 +266,8 @@ public sealed class ProvisioningRecorder(
         }
     }
 
-    private async Task PruneIfDueAsync()
+    /// <summary>Runs retention when it is due; a stop ends it between two deletes (what is left goes next time).</summary>
+    private async Task PruneIfDueAsync(CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         if (now < nextPrune)
@@ -278,7 +279,11 @@ public sealed class ProvisioningRecorder(
         try
         {
             using var scope = scopes.CreateScope();
-            await PruneAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>(), options.Value, now, CancellationToken.None);
+            await PruneAsync(scope.ServiceProvider.GetRequiredService<ScimDbContext>(), options.Value, now, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the queue is drained next, and retention resumes with the next start.
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
