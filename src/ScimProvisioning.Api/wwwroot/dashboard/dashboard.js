@@ -185,7 +185,7 @@ async function openGroup(id, quiet = false, force = false) {
     el("td", {}, p.resource_groups.map((rg) => rg.name).join(", ")),
     el("td", {}, el("button", { type: "button", "aria-label": `Detach ${describePolicy(p)}`, onclick: () =>
       savePolicies(group, group.policies.filter((q) => q.id !== p.id).map(policyInput), "Policy detached.") }, "Detach"))));
-  const attach = el("form", { id: "attach-form", onsubmit: (event) => {
+  const attach = el("form", { id: "attach-form", "data-group": id, onsubmit: (event) => {
     event.preventDefault();
     const form = new FormData(event.target);
     const added = {
@@ -199,6 +199,16 @@ async function openGroup(id, quiet = false, force = false) {
     el("label", {}, "Access", el("select", { name: "access", id: "attach-access" },
       el("option", { value: "allow" }, "allow"), el("option", { value: "deny" }, "deny"))),
     el("button", { type: "submit" }, "Attach policy"));
+  // The admin may have started choosing while the group was fetched: ask again before redrawing, and keep what is
+  // chosen in the same group's form (a redraw that reset it attached the first role with allow).
+  if (!force && quiet && document.activeElement && $("group-detail").contains(document.activeElement)) return;
+  const previous = $("attach-form");
+  if (previous && previous.dataset.group === id) {
+    for (const name of ["role", "scope", "access"]) {
+      const chosen = previous.elements[name].value;
+      if ([...attach.elements[name].options].some((o) => o.value === chosen)) attach.elements[name].value = chosen;
+    }
+  }
   $("group-detail").replaceChildren(
     el("h3", {}, group.name, " ", group.scim_managed ? el("span", { class: "badge scim" }, "SCIM-managed") : ""),
     el("p", {}, group.scim_managed ? "Name and members come from the identity provider; policies are yours to attach." : ""),
