@@ -47,8 +47,8 @@ public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Stat
     : IResult
 {
     private byte[]? _rendered;
-    private byte[]? _head;
-    private byte[]? _tail;
+    private byte[] _head = [];
+    private byte[] _tail = [];
 
     /// <summary>An answer whose JSON was rendered before (UTF-8, as <see cref="Render"/> writes it).</summary>
     public static ScimJsonResult FromRendered(
@@ -70,7 +70,7 @@ public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Stat
             _tail = tail,
         };
 
-    public JsonNode Body => body ?? JsonNode.Parse(_head is null ? _rendered : [.. _head, .. _rendered!, .. _tail!])!;
+    public JsonNode Body => body ?? JsonNode.Parse([.. _head, .. _rendered!, .. _tail])!;
 
     public int Status => status;
 
@@ -102,21 +102,14 @@ public sealed class ScimJsonResult(JsonNode? body, int status = StatusCodes.Stat
 
         // Rendered first, then sent with its length: one write of headers and body, where a chunked answer written
         // straight into the response took a second send for the closing chunk.
-        if (_head is { } head && _rendered is { } inner && _tail is { } tail)
-        {
-            httpContext.Response.ContentLength = head.Length + inner.Length + tail.Length;
-            var writer = httpContext.Response.BodyWriter;
-            writer.Write(head);
-            writer.Write(inner);
-            writer.Write(tail);
-            await writer.FlushAsync();
-            return;
-        }
-
         if (_rendered is { } rendered)
         {
-            httpContext.Response.ContentLength = rendered.Length;
-            await httpContext.Response.BodyWriter.WriteAsync(rendered);
+            httpContext.Response.ContentLength = _head.Length + rendered.Length + _tail.Length;
+            var writer = httpContext.Response.BodyWriter;
+            writer.Write(_head);
+            writer.Write(rendered);
+            writer.Write(_tail);
+            await writer.FlushAsync();
             return;
         }
 

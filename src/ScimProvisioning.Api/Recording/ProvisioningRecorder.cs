@@ -137,8 +137,7 @@ public sealed class ProvisioningRecorder(
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await WriteAsync(batch, CancellationToken.None);
             await PruneIfDueAsync(stoppingToken);
-            var share = Math.Clamp(options.Value.MaxWriterShare, 0.01, 1);
-            var rest = System.Diagnostics.Stopwatch.GetElapsedTime(started) * ((1 - share) / share);
+            var rest = RestAfter(System.Diagnostics.Stopwatch.GetElapsedTime(started), options.Value);
             if (rest > TimeSpan.FromMilliseconds(1))
             {
                 try
@@ -365,7 +364,6 @@ public sealed class ProvisioningRecorder(
         CancellationToken cancellationToken
     )
     {
-        var share = Math.Clamp(options.MaxWriterShare, 0.01, 1);
         var total = 0;
         while (true)
         {
@@ -377,8 +375,15 @@ public sealed class ProvisioningRecorder(
                 return total;
             }
 
-            var rest = System.Diagnostics.Stopwatch.GetElapsedTime(started) * ((1 - share) / share);
+            var rest = RestAfter(System.Diagnostics.Stopwatch.GetElapsedTime(started), options);
             await Task.Delay(rest > TimeSpan.FromMilliseconds(1) ? rest : TimeSpan.FromMilliseconds(1), cancellationToken);
         }
+    }
+
+    /// <summary>How long the writer rests after working for <paramref name="worked"/>, to stay within its share.</summary>
+    private static TimeSpan RestAfter(TimeSpan worked, RecorderOptions options)
+    {
+        var share = Math.Clamp(options.MaxWriterShare, 0.01, 1);
+        return worked * ((1 - share) / share);
     }
 }

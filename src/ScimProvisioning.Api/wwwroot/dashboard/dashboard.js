@@ -170,7 +170,8 @@ async function savePolicies(group, policies, done) {
 
 async function openGroup(id, quiet = false, force = false) {
   // A refresh does not redraw the group while the admin is choosing a policy in it.
-  if (!force && quiet && document.activeElement && $("group-detail").contains(document.activeElement)) return;
+  const choosing = () => !force && quiet && document.activeElement && $("group-detail").contains(document.activeElement);
+  if (choosing()) return;
   if (state.openGroup !== id) state.groupMemberPage = 1;
   state.openGroup = id;
   const group = (await api(`/iam/user_groups/${id}`)).result;
@@ -201,7 +202,7 @@ async function openGroup(id, quiet = false, force = false) {
     el("button", { type: "submit" }, "Attach policy"));
   // The admin may have started choosing while the group was fetched: ask again before redrawing, and keep what is
   // chosen in the same group's form (a redraw that reset it attached the first role with allow).
-  if (!force && quiet && document.activeElement && $("group-detail").contains(document.activeElement)) return;
+  if (choosing()) return;
   const previous = $("attach-form");
   if (previous && previous.dataset.group === id) {
     for (const name of ["role", "scope", "access"]) {
